@@ -1,0 +1,93 @@
+"""The effective settings of one till, after layering (see `tillui.config`).
+
+`Settings` is what every other module reads; `Secrets` holds what must never be shown, logged or
+written to the main config file. Field docstrings are the user-facing documentation of each key
+(`tillui config show` and the settings screen use them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+AuthMode = Literal["basic", "oauth"]
+
+
+class Settings(BaseModel):
+    """Effective settings of one till: defaults < concept < zone < store < till < env < flags."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    till_id: str = ""
+    """The till's Intouch entity ID, sent as `entityInfo.tillId` with every claim."""
+    store_id: str = ""
+    """The store the till belongs to (`entityInfo.storeId`)."""
+    zone_id: str = ""
+    """The zone the store belongs to (`entityInfo.zoneId`)."""
+    concept_id: str = ""
+    """The concept (brand line) of the store (`entityInfo.conceptId`)."""
+
+    api_base_url: str = "https://eu.api.capillarytech.com"
+    """Base URL of the Intouch v2 API of the cluster (lookups, points, transactions)."""
+    workflow_base_url: str = "https://eucrm.cc.capillarytech.com"
+    """Base URL of the request-workflow gateway (retro claims)."""
+    org_id: str = ""
+    """Intouch organisation ID, sent as X-CAP-API-AUTH-ORG-ID to the workflow gateway."""
+    source: str = "INSTORE"
+    """The `source` query parameter of lookups."""
+    program_id: int | None = None
+    """Loyalty program whose points are shown; empty means the org's default program."""
+    all_programs: bool = False
+    """Show points summed across all programs (`fetchDataForAllPrograms=true`)."""
+    client_signature: str = "tillui"
+    """X-CAP-CLIENT-SIGNATURE of retro claims: which source made the request."""
+
+    auth_mode: AuthMode = "basic"
+    """'basic' (till username + MD5 of the password) or 'oauth' (key/secret -> token)."""
+    username: str = ""
+    """The till's API username (Basic auth). The password is a secret, never stored here."""
+
+    retro_max_age_days: int = Field(default=30, ge=0)
+    """A bill older than this many days cannot be claimed (TXN_MAX_ALLOWED_AGE_DAYS)."""
+    retro_delay_hours: int = Field(default=3, ge=0)
+    """Bills billed earlier than registration minus this many hours cannot be claimed
+    (RETRO_DELAY_SINCE_REGISTRATION_HOURS)."""
+    same_store_only: bool = True
+    """Only bills billed at this till's store can be claimed."""
+    bills_journal: Path | None = None
+    """JSON-lines file the till's POS appends NOT_INTERESTED bills to (see README)."""
+
+    connect_timeout: float = Field(default=3.0, gt=0)
+    """Seconds to wait for a connection to the API."""
+    read_timeout: float = Field(default=10.0, gt=0)
+    """Seconds to wait for an answer from the API."""
+
+    mask_identifiers: bool = True
+    """Mask customer identifiers on screen (e.g. ******8395)."""
+    idle_timeout_seconds: int = Field(default=120, ge=0)
+    """Return to an empty lookup screen after this many idle seconds (0 = never)."""
+    kiosk: bool = False
+    """Kiosk mode: settings are read-only and auto-refresh is off."""
+    theme: str = "textual-dark"
+    """Textual theme name (e.g. textual-dark, textual-light, textual-ansi)."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding ID -> keys (comma-separated), applied with App.set_keymap."""
+    requests_refresh_seconds: int = Field(default=20, ge=0)
+    """Refresh the requests screen this often while a request is PENDING (0 = off)."""
+
+
+class Secrets(BaseModel):
+    """Credentials, from environment variables or the 0600 secrets file. Never printed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    password: SecretStr | None = None
+    """Till password for Basic auth (sent as the lower-case hex MD5 of it)."""
+    oauth_key: SecretStr | None = None
+    """OAuth client key (auth_mode = oauth)."""
+    oauth_secret: SecretStr | None = None
+    """OAuth client secret (auth_mode = oauth)."""
+    workflow_token: SecretStr | None = None
+    """JWT of an Intouch user with CanMakeRequest, sent as X-CAP-UI-AUTH-TOKEN with claims."""
