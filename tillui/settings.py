@@ -37,6 +37,8 @@ class Settings(BaseModel):
     """Intouch organisation ID, sent as X-CAP-API-AUTH-ORG-ID to the workflow gateway."""
     source: str = "INSTORE"
     """The `source` query parameter of lookups."""
+    phone_region: str = Field(default="IN", min_length=2, max_length=2)
+    """ISO country of mobiles typed without a country code (e.g. IN, GB, US)."""
     program_id: int | None = None
     """Loyalty program whose points are shown; empty means the org's default program."""
     all_programs: bool = False
