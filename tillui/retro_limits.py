@@ -1,0 +1,128 @@
+"""The brand's retro-claim limits, checked in the app before a claim is sent.
+
+Two limits (document 002, brand configuration):
+
+* **Maximum age** (`TXN_MAX_ALLOWED_AGE_DAYS`): a bill billed more than `max_age_days` days
+  before now cannot be claimed.
+* **Delay since registration** (`RETRO_DELAY_SINCE_REGISTRATION_HOURS`): a bill can be claimed
+  only if it was billed no earlier than `delay_hours` hours before the customer registered.
+  The document's example: delay 3 h, registration 09:00 -> bills "later than 6:00 AM" are
+  allowed, bills "before 5:59 AM" are not.
+
+The document speaks in minutes, and leaves the minute between 05:59 and 06:00 open. We decide it
+at **minute resolution**: both times are truncated to the whole minute (in UTC, which gives the
+same minute as local time for every real offset) and a bill is allowed when its minute is at or
+after the cut-off minute. So with registration 09:00 and 3 h: 06:00:00 and 06:00:59 are allowed,
+05:59:00 and 05:59:59 are refused ("at or before 05:59"). Registration seconds are dropped too, so
+registration 09:00:40 still allows a bill at 06:00:10. The age limit uses the same resolution:
+a bill is too old when its age (now - billing time, rounded down to whole minutes) exceeds
+`max_age_days` days: 30 days and 59 seconds is still allowed with 30, 30 days and 1 minute is not.
+
+A bill time after `now` (a till clock ahead of ours) passes the age rule: the age rule is about
+old bills, and the server has the last word anyway.
+
+Every datetime must be timezone-aware; times in different offsets are compared as instants.
+Reasons are written in the timezone of `now`, which callers pass as the till's local time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+LimitCode = Literal["too_old", "before_registration_window"]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class LimitVerdict:
+    """Whether a bill may be claimed; when not, why (for the cashier) and a machine code."""
+
+    allowed: bool
+    reason: str | None = None
+    code: LimitCode | None = None
+
+
+ALLOWED = LimitVerdict(allowed=True)
+
+
+def check_bill(
+    billing_time: datetime,
+    registered_at: datetime,
+    now: datetime,
+    *,
+    max_age_days: int,
+    delay_hours: int,
+) -> LimitVerdict:
+    """Apply both limits to one bill. The age limit is reported first when both fail."""
+    for name, value in (("billing_time", billing_time), ("registered_at", registered_at),
+                        ("now", now)):
+        _require_aware(name, value)
+    if max_age_days < 0 or delay_hours < 0:
+        raise ValueError("max_age_days and delay_hours must not be negative")
+
+    age = _whole_minutes(now - billing_time)
+    if age > timedelta(days=max_age_days):
+        return LimitVerdict(
+            allowed=False,
+            reason=(
+                f"Billed {_describe_age(age, max_age_days)} ago — claims are allowed up to "
+                f"{_days(max_age_days)}"
+            ),
+            code="too_old",
+        )
+
+    cutoff = _minute(registered_at) - timedelta(hours=delay_hours)
+    if _minute(billing_time) < cutoff:
+        local_tz = now.tzinfo
+        registered_local = registered_at.astimezone(local_tz)
+        cutoff_local = cutoff.astimezone(local_tz)
+        if cutoff_local.date() == registered_local.date():
+            window = f"bills from {cutoff_local:%H:%M} on that day can be claimed"
+        else:
+            window = f"bills from {_format_moment(cutoff_local, now)} on can be claimed"
+        return LimitVerdict(
+            allowed=False,
+            reason=(
+                "Billed before the customer registered (registered "
+                f"{_format_moment(registered_local, now)}) — {window}"
+            ),
+            code="before_registration_window",
+        )
+    return ALLOWED
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (got {value.isoformat()})")
+
+
+def _minute(value: datetime) -> datetime:
+    """The instant truncated to its whole minute, in UTC."""
+    return value.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _whole_minutes(span: timedelta) -> timedelta:
+    return timedelta(minutes=span // timedelta(minutes=1))
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _describe_age(age: timedelta, max_age_days: int) -> str:
+    """Whole days when that is already over the limit; else days plus the part that tips it."""
+    if age.days > max_age_days:
+        return _days(age.days)
+    hours, remainder = divmod(age.seconds, 3600)
+    minutes = remainder // 60
+    extra = f"{hours} h" if hours else f"{minutes} min"
+    return f"{_days(age.days)} {extra}" if age.days else extra
+
+
+def _format_moment(moment: datetime, now: datetime) -> str:
+    """'23 Nov 09:00', with the year only when it is not the current one."""
+    year = "" if moment.year == now.year else f" {moment.year}"
+    return f"{moment.day} {_MONTHS[moment.month - 1]}{year} {moment:%H:%M}"
