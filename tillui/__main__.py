@@ -1,0 +1,5 @@
+import sys
+
+from tillui.cli import main
+
+sys.exit(main())

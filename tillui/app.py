@@ -1,0 +1,197 @@
+"""TillApp: the screens, the global keys, the command palette, the idle reset and the scan guard.
+
+Start-up order matters (see DESIGN.md, performance budget): this module imports Textual and
+nothing slow. The lookup screen paints first; only then does a background thread import the
+client, pydantic, httpx and the validators and build the services (`services_factory`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tillui.clock import Clock, SystemClock
+from tillui.messages import ScannedCode, ServicesFailed, ServicesReady
+from tillui.scan_guard import ScanGuard
+from tillui.screens.lookup import LookupScreen
+from tillui.services import Services, ServicesFactory, ServicesUnavailable
+from tillui.session import Session
+from tillui.styles import stylesheet_paths
+
+if TYPE_CHECKING:
+    from tillui.settings import Settings
+
+
+class TillApp(App[None]):
+    TITLE = "tillui"
+    CSS_PATH = stylesheet_paths()
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1,ctrl+g", "help", "Help", id="app.help"),
+        Binding("f2,ctrl+t", "settings", "Settings", id="app.settings"),
+    ]
+
+    def __init__(
+        self,
+        services_factory: ServicesFactory,
+        *,
+        clock: Clock | None = None,
+        demo: bool = False,
+        warm_up_validators: bool = True,
+    ) -> None:
+        super().__init__()
+        self.clock: Clock = clock or SystemClock()
+        self.demo = demo
+        self.session = Session()
+        self._services_factory = services_factory
+        self._warm_up_validators = warm_up_validators
+        self._services: Services | None = None
+        self._services_error: str | None = None
+        self._services_loaded = asyncio.Event()
+        self._last_activity = time.monotonic()
+        self.scan_guard = ScanGuard(self)
+
+    # -- start-up -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(LookupScreen())
+        # After the first refresh, so the import work never delays the first frame.
+        self.call_after_refresh(self._start_loading_services)
+
+    def _start_loading_services(self) -> None:
+        self.run_worker(self._load_services, thread=True, name="load-services", exit_on_error=False)
+
+    def _load_services(self) -> None:
+        try:
+            services = self._services_factory()
+        except Exception as error:  # noqa: BLE001 - any failure becomes a one-line message
+            self.call_from_thread(self._services_failed, _one_line(error))
+            return
+        if self._warm_up_validators:
+            from tillui.identifiers import warm_up
+
+            warm_up()
+        self.call_from_thread(self._services_done, services)
+
+    def _services_done(self, services: Services) -> None:
+        self._services = services
+        self._services_loaded.set()
+        self._apply_settings(services.settings)
+        self.screen.post_message(ServicesReady())
+        for screen in self.screen_stack:
+            if isinstance(screen, LookupScreen):
+                screen.show_demo_hints(services.demo.hints if services.demo else [])
+        self.run_worker(self._reconcile_claims(services), name="reconcile", exit_on_error=False)
+
+    def _services_failed(self, reason: str) -> None:
+        self._services_error = reason
+        self._services_loaded.set()
+        self.screen.post_message(ServicesFailed(reason))
+
+    def _apply_settings(self, settings: "Settings") -> None:
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        if settings.idle_timeout_seconds:
+            self.set_interval(5, self._reset_if_idle, name="idle-reset")
+
+    async def _reconcile_claims(self, services: Services) -> None:
+        outcomes = await services.claims.reconcile()
+        if outcomes:
+            self.notify(
+                f"{len(outcomes)} claim(s) from an earlier run were checked with the server.",
+                title="Unsent claims",
+            )
+
+    async def services(self) -> Services:
+        """The loaded services; waits for the background load; raises ServicesUnavailable."""
+        await self._services_loaded.wait()
+        if self._services is None:
+            raise ServicesUnavailable(self._services_error or "The app could not start its client.")
+        return self._services
+
+    @property
+    def services_now(self) -> Services | None:
+        return self._services
+
+    @property
+    def startup_error(self) -> str | None:
+        """Why the services could not be loaded (printed by the CLI after the app exits)."""
+        return self._services_error
+
+    async def on_unmount(self) -> None:
+        if self._services is not None:
+            await self._services.aclose()
+
+    # -- keys, idle reset, scanner ------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._last_activity = time.monotonic()
+            if self.scan_guard.hold(event):
+                return
+        await super().on_event(event)
+
+    async def replay_key(self, event: events.Key) -> None:
+        """Deliver a key the scan guard held back (it turned out to be typing, not a scan)."""
+        await super().on_event(event)
+
+    def on_scanned_code(self, message: ScannedCode) -> None:
+        self.start_over(scanned=message.code)
+
+    def _reset_if_idle(self) -> None:
+        services = self._services
+        if services is None or not services.settings.idle_timeout_seconds:
+            return
+        idle = time.monotonic() - self._last_activity
+        busy = any(getattr(screen, "BUSY_BLOCKS_IDLE_RESET", False) for screen in self.screen_stack)
+        if idle >= services.settings.idle_timeout_seconds and not busy:
+            if self.session.lookup is not None or len(self.screen_stack) > 2:
+                self.start_over()
+
+    def start_over(self, *, scanned: str | None = None) -> None:
+        """Forget the customer and return to an empty lookup screen (optionally with a scan)."""
+        self.session.clear()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        lookup = self.screen_stack[-1]
+        if isinstance(lookup, LookupScreen):
+            lookup.clear_form()
+            if scanned:
+                lookup.look_up_scanned(scanned)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tillui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from tillui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New customer", "Forget this customer and look up another",
+                            self.start_over)
+        yield SystemCommand("Help", "Every key of every screen", self.action_help)
+        yield SystemCommand("Settings", "Effective settings and where each comes from",
+                            self.action_settings)
+        yield from getattr(screen, "palette_commands", lambda: ())()
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

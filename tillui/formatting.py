@@ -1,0 +1,22 @@
+"""Numbers as the till shows them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def format_points(value: float | Decimal | int | None) -> str:
+    """8500 -> '8,500'; 250.5 -> '250.50' (points may carry decimals, INDEX.md)."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{number:,.0f}"
+    return f"{number:,.2f}"
+
+
+def format_amount(value: float | Decimal | int | None, currency: str | None = None) -> str:
+    if value is None:
+        return "—"
+    text = f"{Decimal(str(value)):,.2f}"
+    return f"{currency} {text}" if currency else text

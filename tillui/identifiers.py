@@ -1,0 +1,153 @@
+"""Parse, validate, normalise and mask customer identifiers; tell a scanner burst from typing.
+
+The validators (phonenumbers, email-validator) cost ~100 ms to import, so they are imported on
+first use, never at module import: the lookup screen paints before they load, and the app warms
+them up in the background (`warm_up`) while the cashier starts typing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from tillui.identifier_types import Identifier, IdentifierName
+
+MAX_LENGTH = 64
+# External IDs and card numbers are brand-defined; we only refuse what cannot be sent as one
+# comma-separated query value (commas would shift every later identifier) or is plainly not an ID.
+_FREE_FORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The outcome of checking one field: a normalised identifier, or the reason it is refused."""
+
+    identifier: Identifier | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.identifier is not None
+
+
+def warm_up() -> None:
+    """Import the validator libraries now (called from a background thread after first paint)."""
+    import email_validator  # noqa: F401
+    import phonenumbers  # noqa: F401
+
+    check("mobile", "+919800000001")
+    check("email", "warm.up@example.com")
+
+
+def check(name: IdentifierName, raw: str, *, phone_region: str = "IN") -> Checked:
+    """Validate and normalise one identifier value as typed (or scanned) by the cashier."""
+    value = raw.strip()
+    if not value:
+        return Checked(None, "Empty")
+    if len(value) > MAX_LENGTH:
+        return Checked(None, f"Too long (at most {MAX_LENGTH} characters)")
+    if name == "mobile":
+        return _check_mobile(value, phone_region)
+    if name == "email":
+        return _check_email(value)
+    if "," in value:
+        return Checked(None, "Must not contain a comma")
+    if not _FREE_FORM.match(value):
+        return Checked(None, "Letters, digits and . _ - / only")
+    return Checked(Identifier(name, value))
+
+
+def _check_mobile(value: str, region: str) -> Checked:
+    import phonenumbers
+
+    digits = re.sub(r"[\s\-().]", "", value)
+    if not re.fullmatch(r"\+?\d+", digits):
+        return Checked(None, "Digits only, with an optional leading +")
+    candidates = [digits] if digits.startswith("+") else [digits, "+" + digits]
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            # Intouch stores mobiles as country code + number without the '+'.
+            return Checked(Identifier("mobile", e164.lstrip("+")))
+    return Checked(None, f"Not a valid mobile number (national numbers are read as {region})")
+
+
+def _check_email(value: str) -> Checked:
+    from email_validator import EmailNotValidError, validate_email
+
+    if "," in value:
+        return Checked(None, "Must not contain a comma")
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        return Checked(None, _first_sentence(str(error)))
+    return Checked(Identifier("email", result.normalized.lower()))
+
+
+def _first_sentence(text: str) -> str:
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence[:70]
+
+
+def guess_kind(value: str) -> IdentifierName:
+    """Which field a scanned or pasted value most likely belongs to."""
+    value = value.strip()
+    if "@" in value:
+        return "email"
+    if re.fullmatch(r"\+?[\d\s\-]{8,16}", value):
+        return "mobile"
+    return "cardnumber"
+
+
+def mask(identifier: Identifier) -> str:
+    """Show enough for the cashier to confirm with the customer, not enough to copy."""
+    value = identifier.value
+    if identifier.name == "email" and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}{'*' * max(len(local) - 1, 2)}@{domain}"
+    visible = 4 if len(value) > 6 else max(len(value) // 3, 1)
+    return "*" * (len(value) - visible) + value[-visible:]
+
+
+def display(identifier: Identifier, *, masked: bool) -> str:
+    return mask(identifier) if masked else identifier.value
+
+
+@dataclass
+class ScanDetector:
+    """Tells a barcode scanner's burst of keys from a person typing.
+
+    Scanners emulate a keyboard and send a whole code, usually followed by Enter, with a few
+    milliseconds between keys; people need 80 ms or more. A burst is at least `min_length`
+    printable keys each within `max_gap` seconds of the previous one.
+    """
+
+    max_gap: float = 0.035
+    min_length: int = 5
+    clock: "callable[[], float]" = time.monotonic  # type: ignore[valid-type]
+    _keys: list[str] = field(default_factory=list)
+    _last: float | None = None
+
+    def feed(self, character: str) -> None:
+        now = self.clock()
+        if self._last is None or now - self._last > self.max_gap:
+            self._keys.clear()
+        self._keys.append(character)
+        self._last = now
+
+    def take_burst(self) -> str | None:
+        """Called on Enter: the scanned text if the keys just before it were a burst."""
+        now = self.clock()
+        recent = self._last is not None and now - self._last <= self.max_gap * 4
+        burst = "".join(self._keys) if recent and len(self._keys) >= self.min_length else None
+        self.reset()
+        return burst
+
+    def reset(self) -> None:
+        self._keys.clear()
+        self._last = None

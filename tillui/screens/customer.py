@@ -1,0 +1,175 @@
+"""Customer: who they are, their points, and the keys to claim a bill or see their requests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+
+from tillui.clock import format_age, format_local
+from tillui.formatting import format_points
+from tillui.identifier_types import IDENTIFIER_LABELS
+from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.points_panel import PointsPanel
+
+if TYPE_CHECKING:
+    from tillui.api.models import CustomerLookup
+    from tillui.app import TillApp
+
+
+class CustomerScreen(Screen[None]):
+    app: "TillApp"
+    SCAN_TO_LOOK_UP = True
+    BINDINGS = [
+        Binding("c", "claim", "Claim a bill", id="customer.claim"),
+        Binding("r", "requests", "Requests", id="customer.requests"),
+        Binding("a", "toggle_all_programs", "All programs", id="customer.all_programs"),
+        Binding("m", "toggle_mask", "Show IDs", id="customer.toggle_mask"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", id="customer.refresh"),
+        Binding("escape,n", "start_over", "New customer", id="customer.start_over"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._all_programs: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="customer-head"):
+            yield Static("", id="customer-name")
+            yield Static("", id="customer-tier")
+        yield Static("", id="customer-identifiers")
+        yield Static("", id="customer-registered")
+        yield PointsPanel(id="points")
+        yield LoadingIndicator(id="customer-loading")
+        yield ErrorPanel(id="customer-error")
+        with Vertical(id="programs-box"):
+            yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#customer-loading").display = False
+        table = self.query_one("#programs", DataTable)
+        table.add_columns("Program", "Tier", "Points", "Lifetime", "Delayed", "Available")
+        self.query_one("#programs-box").border_title = "Programs"
+        self.render_lookup()
+
+    @property
+    def lookup(self) -> "CustomerLookup":
+        lookup = self.app.session.lookup
+        assert lookup is not None, "the customer screen is only shown for a looked-up customer"
+        return lookup
+
+    def render_lookup(self) -> None:
+        details = self.lookup.details
+        services = self.app.services_now
+        masked = bool(services and services.settings.mask_identifiers) and not self.app.session.reveal_identifiers
+        self.query_one("#customer-name", Static).update(Text(details.name or "(no name on file)", style="bold"))
+        tier = details.programs[0].current_slab if details.programs else None
+        kind = "Loyalty member" if details.loyalty_type == "loyalty" else "Not a loyalty member"
+        self.query_one("#customer-tier", Static).update(f"{kind}{f' · {tier}' if tier else ''}")
+        self.query_one("#customer-identifiers", Static).update(self._identifiers_text(masked))
+        registered = details.registered_at
+        since = f" ({format_age(registered, self.app.clock)})" if registered else ""
+        self.query_one("#customer-registered", Static).update(
+            f"Registered {format_local(registered, self.app.clock)}{since} · customer ID {details.id}"
+        )
+        self.query_one(PointsPanel).show(self.lookup.points, self._points_scope())
+        self._fill_programs()
+
+    def _identifiers_text(self, masked: bool) -> Text:
+        from tillui.identifiers import display
+
+        text = Text()
+        for identifier in self.lookup.details.identifiers:
+            if text:
+                text.append("   ")
+            text.append(f"{IDENTIFIER_LABELS.get(identifier.name, identifier.name)} ", style="dim")
+            text.append(display(identifier, masked=masked))
+        return text
+
+    def _points_scope(self) -> str:
+        services = self.app.services_now
+        all_programs = self._all_programs
+        if all_programs is None:
+            all_programs = bool(services and services.settings.all_programs)
+        if all_programs:
+            return "all programs"
+        program_id = services.settings.program_id if services else None
+        programs = self.lookup.details.programs
+        chosen = next((p for p in programs if p.program_id == program_id), programs[0] if programs else None)
+        return chosen.program_title if chosen else "default program"
+
+    def _fill_programs(self) -> None:
+        table = self.query_one("#programs", DataTable)
+        table.clear()
+        programs = self.lookup.details.programs
+        self.query_one("#programs-box").display = len(programs) > 1
+        for program in programs:
+            table.add_row(
+                program.program_title,
+                program.current_slab or "—",
+                format_points(program.loyalty_points),
+                format_points(program.lifetime_points),
+                format_points(program.delayed_points),
+                format_points(program.total_available_points),
+                key=str(program.program_id),
+            )
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_start_over(self) -> None:
+        self.app.start_over()
+
+    def action_toggle_mask(self) -> None:
+        self.app.session.reveal_identifiers = not self.app.session.reveal_identifiers
+        self.render_lookup()
+
+    def action_claim(self) -> None:
+        from tillui.screens.claim import ClaimScreen
+
+        self.app.push_screen(ClaimScreen())
+
+    def action_requests(self) -> None:
+        from tillui.screens.requests import RequestsScreen
+
+        self.app.push_screen(RequestsScreen())
+
+    def action_toggle_all_programs(self) -> None:
+        services = self.app.services_now
+        current = self._all_programs
+        if current is None:
+            current = bool(services and services.settings.all_programs)
+        self._all_programs = not current
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._refresh()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def _refresh(self) -> None:
+        loading = self.query_one("#customer-loading")
+        panel = self.query_one(ErrorPanel)
+        loading.display = True
+        panel.clear()
+        try:
+            services = await self.app.services()
+            identifiers = list(self.app.session.identifiers)
+            lookup = await services.client.lookup(identifiers, all_programs=self._all_programs)
+        except Exception as error:  # noqa: BLE001 - shown, never raised
+            panel.show_error(error)
+        else:
+            self.app.session.start(self.app.session.identifiers, lookup)
+            self.render_lookup()
+        finally:
+            loading.display = False
+
+    def palette_commands(self):
+        yield SystemCommand("Claim a bill", "Claim a recent non-member bill for this customer", self.action_claim)
+        yield SystemCommand("Requests", "This customer's retro requests", self.action_requests)
+        yield SystemCommand("Refresh", "Fetch the customer and points again", self.action_refresh)

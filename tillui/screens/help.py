@@ -1,0 +1,62 @@
+"""Help: every key of every screen, read from the bindings themselves (so it cannot drift)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+# (title, module, class): screens are imported here, not at the top, to keep start-up light.
+SCREENS = [
+    ("Everywhere", "tillui.app", "TillApp"),
+    ("Lookup", "tillui.screens.lookup", "LookupScreen"),
+    ("Customer", "tillui.screens.customer", "CustomerScreen"),
+    ("Claim a bill", "tillui.screens.claim", "ClaimScreen"),
+    ("Requests", "tillui.screens.requests", "RequestsScreen"),
+]
+
+
+def key_display(keys: str) -> str:
+    return " / ".join(key.strip().replace("ctrl+", "Ctrl+").replace("escape", "Esc")
+                      .replace("enter", "Enter").replace("pagedown", "PgDn")
+                      .replace("pageup", "PgUp") for key in keys.split(","))
+
+
+def bindings_table(app_keymap: dict[str, str]) -> Table:
+    table = Table(expand=True, box=None, pad_edge=False, show_header=False)
+    table.add_column("Keys", style="bold", width=22)
+    table.add_column("Action")
+    for title, module_name, class_name in SCREENS:
+        try:
+            owner = getattr(import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            continue
+        table.add_row(Text(title, style="underline"), "")
+        for binding in owner.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = app_keymap.get(binding.id or "", binding.key)
+            table.add_row(key_display(keys), binding.description)
+        table.add_row("", "")
+    table.add_row(key_display("ctrl+p"), "Command palette: every action by name")
+    return table
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Keys", classes="screen-title", id="help-title")
+        with VerticalScroll(id="help-body"):
+            yield Static(id="help-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        self.query_one("#help-table", Static).update(bindings_table(keymap))

@@ -1,0 +1,146 @@
+"""Lookup (home): mobile, email, external ID and card; any combination; Enter looks up.
+
+Imports nothing but Textual at module level: this screen is the first frame.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, LoadingIndicator, Static
+
+from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
+from tillui.messages import ServicesFailed
+from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.identifier_input import IdentifierInput
+
+if TYPE_CHECKING:
+    from tillui.app import TillApp
+
+
+class LookupScreen(Screen[None]):
+    app: "TillApp"
+    AUTO_FOCUS = "#field-mobile"
+    BINDINGS = [
+        Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
+        Binding("escape", "clear", "Clear", id="lookup.clear"),
+        Binding("down", "app.focus_next", "Next field", id="lookup.next", show=False),
+        Binding("up", "app.focus_previous", "Previous field", id="lookup.previous", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="lookup-head"):
+            yield Static("Find a customer", id="lookup-title")
+            yield Static("", id="lookup-till")
+        with Vertical(id="lookup-fields"):
+            for kind in IDENTIFIER_NAMES:
+                yield IdentifierInput(kind, self._phone_region)
+        yield Static(
+            "Fill any of them — more than one is fine. Enter looks up; a scanned card looks up at once.",
+            id="lookup-hint",
+        )
+        yield LoadingIndicator(id="lookup-loading")
+        yield ErrorPanel(id="lookup-error")
+        yield Static("", id="lookup-demo")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lookup-loading").display = False
+        self.query_one("#lookup-demo").display = False
+        if self.app.demo:
+            self.query_one("#lookup-till", Static).update("DEMO sandbox")
+
+    def _phone_region(self) -> str:
+        services = self.app.services_now
+        return services.settings.phone_region if services else "IN"
+
+    # -- what the app tells this screen --------------------------------------------------------
+
+    def show_demo_hints(self, hints: list[str]) -> None:
+        demo = self.query_one("#lookup-demo", Static)
+        demo.update("Try: " + " · ".join(hints) if hints else "")
+        demo.display = bool(hints)
+
+    def on_services_failed(self, message: ServicesFailed) -> None:
+        self.query_one(ErrorPanel).show_message("The app could not start its connection", message.reason)
+
+    def clear_form(self) -> None:
+        self.workers.cancel_group(self, "lookup")
+        for field in self.query(IdentifierInput):
+            field.clear()
+            field.border_subtitle = ""
+            field.remove_class("-invalid")
+        self.query_one(ErrorPanel).clear()
+        self._set_busy(False)
+        self.query_one("#field-mobile", Input).focus()
+
+    def look_up_scanned(self, code: str) -> None:
+        """A scanned code arrived (here or on another screen): file it and look up at once."""
+        from tillui.identifiers import guess_kind
+
+        self.clear_form()
+        field = self.query_one(f"#field-{guess_kind(code)}", IdentifierInput)
+        field.value = code.strip()
+        field.focus()
+        self.action_look_up()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_look_up()
+
+    def action_clear(self) -> None:
+        self.clear_form()
+
+    def action_look_up(self) -> None:
+        from tillui.identifiers import check
+
+        identifiers: list[Identifier] = []
+        first_bad: IdentifierInput | None = None
+        for field in self.query(IdentifierInput):
+            if not field.value.strip():
+                continue
+            checked = check(field.kind, field.value, phone_region=self._phone_region())
+            if checked.identifier is None:
+                field.border_subtitle = checked.error or "Not valid"
+                field.add_class("-invalid")
+                first_bad = first_bad or field
+            else:
+                identifiers.append(checked.identifier)
+        panel = self.query_one(ErrorPanel)
+        if first_bad is not None:
+            panel.show_message("Fix the field marked in red", "Nothing was sent.")
+            first_bad.focus()
+            return
+        if not identifiers:
+            panel.show_message("Type or scan at least one identifier", "Mobile, email, external ID or card.")
+            return
+        panel.clear()
+        self._look_up(tuple(identifiers))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.query_one("#lookup-loading").display = busy
+        self.query_one("#lookup-hint").display = not busy
+
+    @work(exclusive=True, group="lookup", exit_on_error=False)
+    async def _look_up(self, identifiers: tuple[Identifier, ...]) -> None:
+        from tillui.screens.customer import CustomerScreen
+
+        self._set_busy(True)
+        try:
+            services = await self.app.services()
+            lookup = await services.client.lookup(list(identifiers))
+        except Exception as error:  # noqa: BLE001 - every failure is shown, none is raised
+            self._set_busy(False)
+            self.query_one(ErrorPanel).show_error(error)
+            return
+        self._set_busy(False)
+        self.app.session.start(identifiers, lookup)
+        self.app.push_screen(CustomerScreen())

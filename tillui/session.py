@@ -1,0 +1,33 @@
+"""The customer being served right now: one place, cleared on reset (PII does not linger)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tillui.api.models import CustomerLookup
+    from tillui.identifier_types import Identifier
+
+
+@dataclass
+class Session:
+    identifiers: tuple["Identifier", ...] = ()
+    lookup: "CustomerLookup | None" = None
+    reveal_identifiers: bool = False
+    claimed_transaction_ids: set[int] = field(default_factory=set)
+    """Transactions claimed at this till in this app session (highlighted on the requests screen)."""
+
+    def start(self, identifiers: tuple["Identifier", ...], lookup: "CustomerLookup") -> None:
+        self.identifiers = identifiers
+        self.lookup = lookup
+        self.reveal_identifiers = False
+
+    def clear(self) -> None:
+        self.identifiers = ()
+        self.lookup = None
+        self.reveal_identifiers = False
+
+    @property
+    def customer_id(self) -> int | None:
+        return self.lookup.details.id if self.lookup else None

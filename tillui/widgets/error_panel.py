@@ -1,0 +1,31 @@
+"""A panel that says what went wrong and what to do next — never a traceback."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tillui.error_text import describe
+
+
+class ErrorPanel(Static):
+    DEFAULT_CLASSES = "error-panel"
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def show_error(self, error: BaseException) -> None:
+        title, advice = describe(error)
+        self.show_message(title, advice)
+
+    def show_message(self, title: str, advice: str = "") -> None:
+        # Text, not markup: server messages may contain brackets.
+        text = Text(title, style="bold")
+        if advice:
+            text.append("\n" + advice, style="")
+        self.update(text)
+        self.display = True
+
+    def clear(self) -> None:
+        self.update("")
+        self.display = False

@@ -1,0 +1,50 @@
+"""An Input for one kind of identifier that validates as you type (message in its border)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input
+
+from tillui.identifier_types import IDENTIFIER_LABELS, IdentifierName
+
+PLACEHOLDERS: dict[IdentifierName, str] = {
+    "mobile": "e.g. +91 98000 00001",
+    "email": "e.g. name@example.com",
+    "externalId": "e.g. EXT0001",
+    "cardnumber": "type or scan the card",
+}
+
+
+class IdentifierValidator(Validator):
+    def __init__(self, kind: IdentifierName, region: Callable[[], str]) -> None:
+        super().__init__()
+        self.kind = kind
+        self.region = region
+
+    def validate(self, value: str) -> ValidationResult:
+        from tillui.identifiers import check
+
+        checked = check(self.kind, value, phone_region=self.region())
+        return self.success() if checked.ok else self.failure(checked.error or "Not valid")
+
+
+class IdentifierInput(Input):
+    """Label in the top border, the validation message in the bottom border: 3 rows in all."""
+
+    def __init__(self, kind: IdentifierName, region: Callable[[], str]) -> None:
+        super().__init__(
+            placeholder=PLACEHOLDERS[kind],
+            validators=[IdentifierValidator(kind, region)],
+            validate_on=["changed", "submitted"],
+            valid_empty=True,
+            id=f"field-{kind}",
+            classes="identifier",
+        )
+        self.kind = kind
+        self.border_title = IDENTIFIER_LABELS[kind]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self.border_subtitle = "" if result is None or result.is_valid else result.failure_descriptions[0]
