@@ -1,0 +1,494 @@
+"""The layered TOML configuration: where it lives, how a till's effective settings are resolved.
+
+One file (`config.toml`) holds `[defaults]`, `[concept.<id>]`, `[zone.<id>]`, `[store.<id>]` and
+`[till.<id>]` sections plus a top-level `default_till`. A till's settings are resolved
+most-specific-wins: defaults < concept < zone < store < till < `TILLUI_*` env < command-line flags,
+and every effective value remembers where it came from (`ResolvedConfig.origins`).
+
+Reading uses the stdlib `tomllib`; `tomlkit` (comment-preserving, slower to import) is imported
+only by the functions that write. Secrets live elsewhere: see `tillui.secrets_store`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import secrets as _random
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import ValidationError
+
+from tillui.settings import Secrets, Settings
+
+Entry = tuple[str, Any, str]
+"""One value of one layer: (field, raw value, origin)."""
+
+CONFIG_ENV = "TILLUI_CONFIG"
+TILL_ENV = "TILLUI_TILL"
+ENV_PREFIX = "TILLUI_"
+
+ENTITY_KINDS = ("concept", "zone", "store", "till")
+"""Entity section kinds, least to most specific."""
+ENTITY_ID_FIELDS = {"concept": "concept_id", "zone": "zone_id", "store": "store_id", "till": "till_id"}
+PARENT_LINKS = {"till": ("store", "zone", "concept"), "store": ("zone", "concept"),
+                "zone": ("concept",), "concept": ()}
+"""Which parent entities a section of each kind may name (`store = "S1"` in a till section)."""
+SECRET_FIELDS = tuple(Secrets.model_fields)
+OVERRIDABLE_FIELDS = tuple(f for f in Settings.model_fields if f not in ENTITY_ID_FIELDS.values())
+"""Fields a section, an env variable or a flag may set; the entity IDs come from section IDs."""
+
+
+class ConfigError(Exception):
+    """A configuration problem, reported as one line: where (file, line, section, key) and why."""
+
+    def __init__(self, reason: str, *, path: Path | None = None, line: int | None = None,
+                 section: str | None = None, key: str | None = None) -> None:
+        self.reason = " ".join(reason.split())
+        self.path, self.line, self.section, self.key = path, line, section, key
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path else ""
+        if self.path and self.line:
+            where += f":{self.line}"
+        if self.section or self.key:
+            where += (" " if where else "") + (f"[{self.section}]" if self.section else "")
+            where += f" {self.key}" if self.section and self.key else (self.key or "")
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """The effective settings and secrets of one till, and where each value came from."""
+
+    settings: Settings
+    secrets: Secrets
+    till: str
+    path: Path
+    origins: dict[str, str]
+    """Field name -> origin ("default", "defaults", "till.T1", "env TILLUI_X", "flag --x", ...).
+    Also "keymap.<binding>" per keymap entry, set secrets ("env TILLUI_PASSWORD",
+    "secrets till.T1", "keyring") and "till" (how the till was chosen)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One validated layer of the file: its Settings values and the parents it names."""
+
+    name: str
+    values: dict[str, Any]
+    links: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ConfigDocument:
+    """A parsed and validated config file (structure only; no till chosen yet)."""
+
+    path: Path
+    default_till: str | None
+    defaults: Section
+    entities: dict[str, dict[str, Section]]
+
+
+def default_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """`TILLUI_CONFIG` if set, else `config.toml` in the platform's user config dir."""
+    env = os.environ if env is None else env
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser()
+    import platformdirs  # ~25 ms: only when no explicit path is given
+
+    return Path(platformdirs.user_config_dir("tillui")) / "config.toml"
+
+
+def config_exists(path: Path | None = None, env: Mapping[str, str] | None = None) -> bool:
+    return (path or default_config_path(env)).is_file()
+
+
+def load_config(*, path: Path | None = None, till: str | None = None,
+                env: Mapping[str, str] | None = None,
+                flags: Mapping[str, object] | None = None) -> ResolvedConfig:
+    """Resolve the settings and secrets of one till. Raises ConfigError, never anything else."""
+    from tillui.secrets_store import load_secrets, secrets_path_for
+
+    env = os.environ if env is None else env
+    path = path or default_config_path(env)
+    doc = parse_document(read_text(path), path)
+    till_id, till_origin = _choose_till(doc, till, env)
+    entries = [*_file_entries(doc, till_id), *_env_layer(env), *_flag_layer(flags or {})]
+
+    merged: dict[str, Any] = {}
+    origins = dict.fromkeys(Settings.model_fields, "default")
+    keymap: dict[str, str] = {}
+    for key, value, origin in entries:  # least specific first: later entries win
+        if key == "keymap":
+            keymap.update(value)
+            origins.update({f"keymap.{binding}": origin for binding in value})
+        else:
+            merged[key] = value
+        origins[key] = origin
+    try:
+        settings = Settings.model_validate({**merged, "keymap": keymap})
+    except ValidationError as exc:  # every layer was validated alone; this is a safety net
+        raise ConfigError(_first_error(exc)[1], path=path) from None
+    secrets, secret_origins = load_secrets(till_id, path=secrets_path_for(path, env), env=env)
+    origins.update(secret_origins)
+    origins["till"] = till_origin
+    return ResolvedConfig(settings, secrets, till_id, path, origins)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no config file here; run `tillui` to set one up", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=path) from None
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """`tomllib.loads`, with a syntax error turned into a ConfigError naming the line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+        if found:
+            message = f"{message[: found.start()].strip()} (column {found.group(2)})"
+        line = int(found.group(1)) if found else None
+        raise ConfigError(f"TOML syntax error: {message}", path=path, line=line) from None
+
+
+def parse_document(text: str, path: Path) -> ConfigDocument:
+    """Parse and validate every section of a config file (even those of other tills)."""
+    data = parse_toml(text, path)
+    default_till: str | None = None
+    defaults = Section("defaults", {}, {})
+    entities: dict[str, dict[str, Section]] = {kind: {} for kind in ENTITY_KINDS}
+    for key, value in data.items():
+        if key == "default_till":
+            if not isinstance(value, str) or not value.strip():
+                raise error_at(text, path, (), ("default_till",), "must be a till ID in quotes")
+            default_till = value.strip()
+        elif key == "defaults" and isinstance(value, dict):
+            defaults = _parse_section(text, path, ("defaults",), value, links=())
+        elif key in ENTITY_KINDS and isinstance(value, dict):
+            for ident, table in value.items():
+                if not isinstance(table, dict) or not ident.strip():
+                    raise error_at(text, path, (key,), (ident,),
+                                 f"expected a section [{key}.<id>], e.g. [{key}.1234]")
+                entities[key][ident] = _parse_section(text, path, (key, ident), table,
+                                                      links=PARENT_LINKS[key])
+        else:
+            allowed = ["default_till", "defaults", *ENTITY_KINDS]
+            raise error_at(text, path, (), (key,),
+                         "unknown top-level key or section" + _did_you_mean(key, allowed)
+                         + "; keymap tables go inside a section, e.g. [defaults.keymap]")
+    if default_till is not None and default_till not in entities["till"]:
+        raise error_at(text, path, (), ("default_till",),
+                     f"names till {default_till!r}, which has no [till.{default_till}] section")
+    return ConfigDocument(path, default_till, defaults, entities)
+
+
+def _parse_section(text: str, path: Path, table_path: tuple[str, ...], table: dict[str, Any],
+                   links: tuple[str, ...]) -> Section:
+    name = ".".join(table_path)
+    kind = table_path[0]
+    values: dict[str, Any] = {}
+    found_links: dict[str, str] = {}
+    for key, value in table.items():
+        def fail(reason: str, key: str = key) -> ConfigError:
+            return error_at(text, path, table_path, (key,), reason)
+
+        if key in SECRET_FIELDS:
+            raise fail(f"is a secret and must not be in the config file: move it to secrets.toml "
+                       f"(beside this file, mode 0600) or the {ENV_PREFIX}{key.upper()} "
+                       "environment variable")
+        if key in links:
+            if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value):
+                raise fail(f"must be the {key} ID, e.g. {key} = \"1234\"")
+            found_links[key] = str(value)
+        elif key in ENTITY_ID_FIELDS.values():
+            raise fail(f"comes from the section ID ([{key.removesuffix('_id')}.<id>]); remove it")
+        elif key in ENTITY_KINDS:
+            raise fail(f"a {kind} section cannot name a {key}")
+        elif key in OVERRIDABLE_FIELDS:
+            values[key] = coerce_for_field(key, value)
+        else:
+            raise fail("unknown key" + _did_you_mean(key, [*OVERRIDABLE_FIELDS, *links]))
+    try:
+        Settings.model_validate(values)
+    except ValidationError as exc:
+        key_path, reason = _first_error(exc)
+        raise error_at(text, path, table_path, key_path, reason) from None
+    base = path.parent
+    for key in _path_fields():
+        if isinstance(values.get(key), str):
+            values[key] = str(base / Path(values[key]).expanduser())
+    return Section(name, values, found_links)
+
+
+def coerce_for_field(key: str, value: Any) -> Any:
+    """Accept an unquoted number for a text field (`org_id = 50672`): IDs look numeric."""
+    annotation = Settings.model_fields[key].annotation
+    if annotation is str and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _path_fields() -> list[str]:
+    return [name for name, info in Settings.model_fields.items()
+            if info.annotation is Path or Path in get_args(info.annotation)]
+
+
+def _choose_till(doc: ConfigDocument, till: str | None,
+                 env: Mapping[str, str]) -> tuple[str, str]:
+    tills = doc.entities["till"]
+    configured = ", ".join(sorted(tills)) or "none"
+    if till:
+        chosen, how = till, "flag --till"
+    elif env.get(TILL_ENV):
+        chosen, how = env[TILL_ENV], f"env {TILL_ENV}"
+    elif doc.default_till:
+        chosen, how = doc.default_till, "default_till"
+    elif len(tills) == 1:
+        chosen, how = next(iter(tills)), "only till"
+    elif not tills:
+        raise ConfigError("no till configured: add a [till.<id>] section naming its store",
+                          path=doc.path)
+    else:
+        raise ConfigError(f"several tills configured ({configured}): choose one with --till, "
+                          f"{TILL_ENV} or default_till", path=doc.path)
+    if chosen not in tills:
+        raise ConfigError(f"till {chosen!r} (from {how}) is not configured; configured tills: "
+                          f"{configured}", path=doc.path)
+    return chosen, how
+
+
+def _file_entries(doc: ConfigDocument, till_id: str) -> list[Entry]:
+    """The file's values for a till, least specific layer first, led by its four entity IDs.
+
+    A parent is named by the till itself or, failing that, by the nearest section that names it
+    (the store names its zone, the zone its concept): the till's own naming wins.
+    """
+    chain: list[Section] = [doc.entities["till"][till_id]]
+    entries: list[Entry] = [("till_id", till_id, chain[0].name)]
+    ids = {"till": till_id}
+    for kind in ("store", "zone", "concept"):
+        namer = next((s for s in chain if kind in s.links), None)
+        if namer is None:
+            named_by = " or ".join(f"[{s.name}]" for s in chain)
+            raise ConfigError(f"missing: name the till's {kind} in {named_by}",
+                              path=doc.path, section=chain[0].name, key=kind)
+        ids[kind] = namer.links[kind]
+        entries.append((ENTITY_ID_FIELDS[kind], ids[kind], namer.name))
+        if ids[kind] in doc.entities[kind]:
+            chain.append(doc.entities[kind][ids[kind]])
+    layers = [doc.defaults, *(doc.entities[kind].get(ids[kind]) for kind in ENTITY_KINDS)]
+    for section in layers:
+        if section is not None:
+            entries.extend((key, value, section.name) for key, value in section.values.items())
+    return entries
+
+
+def _env_layer(env: Mapping[str, str]) -> list[Entry]:
+    """`TILLUI_<FIELD>` variables; an empty variable counts as unset."""
+    values: dict[str, Any] = {}
+    for field in OVERRIDABLE_FIELDS:
+        raw = env.get(ENV_PREFIX + field.upper())
+        if raw:
+            values[field] = parse_scalar(raw) if field == "keymap" else raw
+    return _validated_entries(values, lambda field: f"env {ENV_PREFIX}{field.upper()}")
+
+
+def _flag_layer(flags: Mapping[str, object]) -> list[Entry]:
+    values = {key: value for key, value in flags.items() if value is not None}
+    for key in values:
+        if key not in OVERRIDABLE_FIELDS:
+            raise ConfigError(f"flag --{key.replace('_', '-')}: not a setting that can be set")
+    return _validated_entries(values, lambda field: f"flag --{field.replace('_', '-')}")
+
+
+def _validated_entries(values: dict[str, Any], origin_of: Callable[[str], str]) -> list[Entry]:
+    try:
+        Settings.model_validate(values)
+    except ValidationError as exc:
+        key_path, reason = _first_error(exc)
+        raise ConfigError(f"{origin_of(key_path[0])}: {reason}") from None
+    return [(key, value, origin_of(key)) for key, value in values.items()]
+
+
+def parse_scalar(raw: str) -> Any:
+    """A TOML value when `raw` is one (`30`, `true`, `"x"`, `{a = "b"}`), else `raw` itself."""
+    try:
+        value = tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return raw
+    return value if isinstance(value, (str, int, float, bool, dict)) else raw
+
+
+def _first_error(exc: ValidationError) -> tuple[tuple[str, ...], str]:
+    error = exc.errors()[0]
+    shown = repr(error["input"])
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return tuple(str(part) for part in error["loc"]), f"{error['msg']} (got {shown})"
+
+
+def _did_you_mean(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def error_at(text: str, path: Path, table_path: tuple[str, ...], key_path: tuple[str, ...],
+           reason: str) -> ConfigError:
+    return ConfigError(reason, path=path, line=locate_line(text, table_path, key_path),
+                       section=".".join(table_path) or None, key=".".join(key_path))
+
+
+_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+_KEY_LINE = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
+_HEADER_LINE = re.compile(rf"^\s*\[\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*\]")
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in re.findall(_KEY_PART, dotted))
+
+
+def locate_line(text: str, table_path: tuple[str, ...], key_path: tuple[str, ...]) -> int | None:
+    """Best-effort line number of a key (tomllib reports none): its assignment, else its header."""
+    wanted = table_path + key_path
+    header: tuple[str, ...] = ()
+    header_line = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if found := _HEADER_LINE.match(line):
+            header = _key_parts(found.group(1))
+            if header == table_path and header_line is None:
+                header_line = number
+            if len(header) > len(table_path) and wanted[: len(header)] == header:
+                return number  # e.g. [till.T1.keymap] when the key is keymap.quit
+        elif found := _KEY_LINE.match(line):
+            full = header + _key_parts(found.group(1))
+            if len(full) > len(table_path) and wanted[: len(full)] == full[: len(wanted)]:
+                return number
+    return header_line
+
+
+def atomic_write(path: Path, text: str, mode: int) -> None:
+    """Replace `path` with `text` in one step; the file is created with `mode` (minus umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{_random.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write_config(path: Path, text: str) -> None:
+    """Validate a whole new config text, then write it (keeping an existing file's mode)."""
+    parse_document(text, path)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    try:
+        atomic_write(path, text, mode)
+    except OSError as exc:
+        raise ConfigError(f"cannot write: {exc}", path=path) from None
+
+
+def _load_for_edit(path: Path) -> Any:
+    import tomlkit
+
+    if not path.exists():
+        document = tomlkit.document()
+        document.add(tomlkit.comment("tillui configuration; see `tillui config show`."))
+        return document
+    text = read_text(path)
+    parse_toml(text, path)  # report syntax errors the same way as when loading
+    return tomlkit.parse(text)
+
+
+def _table_at(document: Any, parts: tuple[str, ...], path: Path) -> Any:
+    import tomlkit
+
+    container = document
+    for depth, part in enumerate(parts):
+        if part not in container:
+            container[part] = tomlkit.table(is_super_table=depth == 0 and part in ENTITY_KINDS)
+        container = container[part]
+        if not isinstance(container, dict):
+            raise ConfigError("is a value, not a section", path=path, key=".".join(parts))
+    return container
+
+
+def set_value(path: Path, dotted_key: str, value: str) -> None:
+    """Set one key (`till.T1.retro_max_age_days`, `defaults.api_base_url`, `default_till`).
+
+    Comments and order are kept. `value` is taken as a TOML scalar when it is one, else as
+    text; a text setting always gets text. The file is left unchanged if the result is invalid.
+    """
+    try:
+        parts = _key_parts_checked(dotted_key)
+    except tomllib.TOMLDecodeError:
+        raise ConfigError(f"not a key: {dotted_key!r} (expected e.g. till.T1.theme)",
+                          path=path) from None
+    parsed = parse_scalar(value)
+    leaf = parts[-1]
+    text_valued = "keymap" in parts[:-1] or leaf == "default_till" or leaf in ENTITY_KINDS
+    if leaf in OVERRIDABLE_FIELDS:
+        annotation = Settings.model_fields[leaf].annotation
+        text_valued = annotation is str or leaf in _path_fields()
+    if isinstance(parsed, dict) or (text_valued and not isinstance(parsed, str)):
+        parsed = value
+    document = _load_for_edit(path)
+    _table_at(document, parts[:-1], path)[leaf] = parsed
+    _write_config(path, document.as_string())
+
+
+def _key_parts_checked(dotted_key: str) -> tuple[str, ...]:
+    """Split a dotted TOML key the way TOML does (quoted parts may hold dots)."""
+    node: Any = tomllib.loads(f"{dotted_key} = 0")
+    parts: list[str] = []
+    while isinstance(node, dict):
+        (part, node), = node.items()
+        parts.append(part)
+    return tuple(parts)
+
+
+def write_initial_config(path: Path, *, till_id: str, store_id: str, zone_id: str,
+                         concept_id: str, api_base_url: str, workflow_base_url: str, org_id: str,
+                         username: str, secrets: Secrets,
+                         secrets_path: Path | None = None) -> None:
+    """Write the first-run answers: the till (naming its store, zone and concept) becomes
+    `default_till`; hosts and org go to `[defaults]`; the secrets go to the 0600 secrets file
+    (`secrets_path`, by default where `load_config` will look for it)."""
+    from tillui.secrets_store import secrets_path_for, write_secrets
+
+    if not till_id.strip():
+        raise ConfigError("a till ID is needed", path=path, section="till", key="till_id")
+    document = _load_for_edit(path)
+    document["default_till"] = till_id
+    defaults = _table_at(document, ("defaults",), path)
+    for key, value in (("api_base_url", api_base_url), ("workflow_base_url", workflow_base_url),
+                       ("org_id", org_id)):
+        if value:
+            defaults[key] = value
+    till = _table_at(document, ("till", till_id), path)
+    for key, value in (("store", store_id), ("zone", zone_id), ("concept", concept_id),
+                       ("username", username)):
+        if value:
+            till[key] = value
+    text = document.as_string()
+    parse_document(text, path)  # refuse before writing anything
+    write_secrets(secrets_path or secrets_path_for(path, os.environ), till_id, secrets)
+    _write_config(path, text)
