@@ -70,11 +70,14 @@ def _check_mobile(value: str, region: str) -> Checked:
             number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        # FIXED_LINE_OR_MOBILE covers countries (US, CA…) whose numbering does not tell them apart.
+        kind = phonenumbers.number_type(number)
+        mobile = kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        if phonenumbers.is_valid_number(number) and mobile:
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             # Intouch stores mobiles as country code + number without the '+'.
             return Checked(Identifier("mobile", e164.lstrip("+")))
-    return Checked(None, f"Not a valid mobile number (national numbers are read as {region})")
+    return Checked(None, f"Not a valid mobile number (numbers without + are read as {region})")
 
 
 def _check_email(value: str) -> Checked:

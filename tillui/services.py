@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tillui.api.client import IntouchClient
@@ -18,9 +19,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class DemoInfo:
-    """What the demo tells a newcomer to type."""
+    """What the demo tells a newcomer to type, and the in-process sandbox behind it."""
 
     hints: list[str] = field(default_factory=list)
+    sandbox: Any = None
+    """The sandbox ASGI app (tests and screenshots inspect its state)."""
+    cleanup: Callable[[], None] | None = None
 
 
 @dataclass
@@ -29,10 +33,15 @@ class Services:
     secrets: "Secrets"
     client: "IntouchClient"
     claims: "ClaimService"
+    origins: dict[str, str] = field(default_factory=dict)
+    """Where each effective setting came from (field -> 'till.T1', 'env TILLUI_X', …)."""
+    config_path: Path | None = None
     demo: DemoInfo | None = None
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        if self.demo is not None and self.demo.cleanup is not None:
+            self.demo.cleanup()
 
 
 ServicesFactory = Callable[[], Services]

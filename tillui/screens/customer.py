@@ -86,10 +86,13 @@ class CustomerScreen(Screen[None]):
         from tillui.identifiers import display
 
         text = Text()
-        for identifier in self.lookup.details.identifiers:
+        for item in self.lookup.details.identifiers:
+            identifier = item.as_identifier()
+            if identifier is None:  # kinds the till does not look up by (wechat …)
+                continue
             if text:
                 text.append("   ")
-            text.append(f"{IDENTIFIER_LABELS.get(identifier.name, identifier.name)} ", style="dim")
+            text.append(f"{IDENTIFIER_LABELS[identifier.name]} ", style="dim")
             text.append(display(identifier, masked=masked))
         return text
 

@@ -1,0 +1,99 @@
+from itertools import count
+
+import pytest
+
+from tillui.identifier_types import Identifier, identifier_query
+from tillui.identifiers import ScanDetector, check, guess_kind, mask
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("919800000001", "919800000001"),
+        ("+91 98000 00001", "919800000001"),
+        ("98000-00001", "919800000001"),  # national number read in the till's region
+        ("+1 650 253 0000", "16502530000"),
+    ],
+)
+def test_mobiles_are_normalised_to_country_code_and_digits(raw, normalised):
+    assert check("mobile", raw).identifier == Identifier("mobile", normalised)
+
+
+@pytest.mark.parametrize("raw", ["12345", "98000abc01", "+99 123", "0000000000"])
+def test_invalid_mobiles_are_refused_with_a_reason(raw):
+    checked = check("mobile", raw)
+    assert not checked.ok and checked.error
+
+
+def test_national_mobiles_follow_the_configured_region():
+    assert check("mobile", "07911 123456", phone_region="GB").identifier == Identifier("mobile", "447911123456")
+    assert not check("mobile", "07911 123456", phone_region="IN").ok
+
+
+def test_landlines_are_not_mobiles():
+    checked = check("mobile", "020 7946 0958", phone_region="GB")
+    assert not checked.ok and "mobile" in checked.error
+
+
+def test_emails_are_validated_without_dns_and_lower_cased():
+    assert check("email", " Asha.Rao@Example.COM ").identifier == Identifier("email", "asha.rao@example.com")
+    for bad in ("asha", "asha@", "a,b@example.com", "asha@@example.com"):
+        assert not check("email", bad).ok, bad
+
+
+def test_free_form_identifiers_refuse_commas_and_spaces():
+    assert check("cardnumber", "CARD0001").identifier == Identifier("cardnumber", "CARD0001")
+    assert check("externalId", "MPQSP10").ok
+    assert check("externalId", "A,B").error == "Must not contain a comma"
+    assert not check("cardnumber", "CARD 0001").ok
+    assert check("cardnumber", "").error == "Empty"
+    assert not check("cardnumber", "X" * 65).ok
+
+
+def test_identifier_query_keeps_names_and_values_in_one_order():
+    query = identifier_query([Identifier("email", "a@b.co"), Identifier("mobile", "919800000001")])
+    assert query == {"identifierName": "email,mobile", "identifierValue": "a@b.co,919800000001"}
+    with pytest.raises(ValueError):
+        identifier_query([])
+
+
+def test_masking_keeps_only_what_the_cashier_needs_to_confirm():
+    assert mask(Identifier("mobile", "919800000001")) == "********0001"
+    assert mask(Identifier("email", "asha.rao@example.com")) == "a*******@example.com"
+    assert mask(Identifier("cardnumber", "C12")) == "**2"
+
+
+def test_guess_kind_files_scanned_codes():
+    assert guess_kind("asha@example.com") == "email"
+    assert guess_kind("919800000001") == "mobile"
+    assert guess_kind("CARD0001") == "cardnumber"
+
+
+def _detector(times):
+    ticks = iter(times)
+    return ScanDetector(clock=lambda: next(ticks))
+
+
+def test_scan_detector_tells_a_burst_from_typing():
+    burst = _detector([0.000, 0.005, 0.010, 0.015, 0.020, 0.025, 0.030])
+    for character in "CARD01":
+        burst.feed(character)
+    assert burst.take_burst() == "CARD01"
+
+    typed = _detector([0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.1])
+    for character in "CARD01":
+        typed.feed(character)
+    assert typed.take_burst() is None
+
+
+def test_scan_detector_ignores_short_bursts_and_stale_ones():
+    ticker = count()
+    short = ScanDetector(clock=lambda: next(ticker) * 0.001)
+    for character in "AB":
+        short.feed(character)
+    assert short.take_burst() is None
+
+    stale = _detector([0.0, 0.001, 0.002, 0.003, 0.004, 5.0])
+    for character in "ABCDE":
+        stale.feed(character)
+    assert stale.take_burst() is None

@@ -1,0 +1,61 @@
+"""`tillui --demo`: the app wired to the embedded sandbox, in-process, with demo data.
+
+No account, no network, no config file: settings are the sandbox's demo till, the recent-bills
+journal and the claims outbox live in a temporary folder removed when the app closes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+from tillui.clock import Clock, SystemClock
+from tillui.services import DemoInfo, Services
+
+DEMO_HOST = "http://sandbox.demo"
+
+
+def demo_services(
+    *,
+    clock: Clock | None = None,
+    flags: Mapping[str, Any] | None = None,
+    sandbox_options: Mapping[str, Any] | None = None,
+) -> Services:
+    import httpx
+
+    from tillui.api.client import IntouchClient
+    from tillui.claim_service import ClaimService
+    from tillui.claims import ClaimsOutbox
+    from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
+    from tillui.settings import Secrets, Settings
+
+    clock = clock or SystemClock()
+    config = SandboxConfig(seed=42, now=lambda: clock.now().astimezone(timezone.utc),
+                           **dict(sandbox_options or {}))
+    sandbox = create_app(config)
+    folder = Path(tempfile.mkdtemp(prefix="tillui-demo-"))
+    journal = write_demo_journal(folder / "recent-bills.jsonl", sandbox.state.sandbox)
+    settings = Settings(
+        till_id=str(DEMO.till_id), store_id=str(DEMO.store_id), zone_id=str(DEMO.zone_id),
+        concept_id=str(DEMO.concept_id), api_base_url=DEMO_HOST, workflow_base_url=DEMO_HOST,
+        org_id=DEMO.org_id, username=DEMO.username, client_signature="tillui-demo",
+        retro_max_age_days=config.retro_max_age_days, retro_delay_hours=config.retro_delay_hours,
+        bills_journal=journal, **dict(flags or {}),
+    )
+    secrets = Secrets(password=DEMO.password, workflow_token=DEMO.workflow_token)
+    client = IntouchClient(settings, secrets, transport=httpx.ASGITransport(app=sandbox))
+    claims = ClaimService(client, ClaimsOutbox(folder / "claims-demo.sqlite3"), settings, secrets)
+    hints = [
+        f"mobile {DEMO.asha.mobile} ({DEMO.asha.full_name})",
+        f"card {DEMO.asha.card_number}",
+        f"email {DEMO.meera.email} + mobile {DEMO.meera.mobile}",
+        f"mobile {DEMO.nikhil.mobile} (registered 1 h ago)",
+    ]
+    info = DemoInfo(hints=hints, sandbox=sandbox,
+                    cleanup=lambda: shutil.rmtree(folder, ignore_errors=True))
+    origins = {name: "demo" for name in Settings.model_fields}
+    return Services(settings, secrets, client, claims, origins=origins, demo=info)
