@@ -116,7 +116,7 @@ def load_config(*, path: Path | None = None, till: str | None = None,
     from tillui.secrets_store import load_secrets, secrets_path_for
 
     env = os.environ if env is None else env
-    path = path or default_config_path(env)
+    path = (path or default_config_path(env)).expanduser().absolute()
     doc = parse_document(read_text(path), path)
     till_id, till_origin = _choose_till(doc, till, env)
     entries = [*_file_entries(doc, till_id), *_env_layer(env), *_flag_layer(flags or {})]
@@ -366,10 +366,9 @@ def locate_line(text: str, table_path: tuple[str, ...], key_path: tuple[str, ...
     for number, line in enumerate(text.splitlines(), start=1):
         if found := _HEADER_LINE.match(line):
             header = _key_parts(found.group(1))
-            if header == table_path and header_line is None:
+            # The section's own header, or a deeper one on the key's way ([till.T1.keymap]).
+            if len(table_path) <= len(header) < len(wanted) and wanted[: len(header)] == header:
                 header_line = number
-            if len(header) > len(table_path) and wanted[: len(header)] == header:
-                return number  # e.g. [till.T1.keymap] when the key is keymap.quit
         elif found := _KEY_LINE.match(line):
             full = header + _key_parts(found.group(1))
             if len(full) > len(table_path) and wanted[: len(full)] == full[: len(wanted)]:

@@ -1,0 +1,174 @@
+"""`tillui config path | show | set | check`: see and change the layered configuration.
+
+Exit codes: 0 success, 1 the connection check failed, 2 bad configuration or bad usage.
+No Textual here; the API client is imported only by `check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tillui.config import (
+    ConfigError,
+    ResolvedConfig,
+    default_config_path,
+    load_config,
+    set_value,
+)
+from tillui.identifier_types import Identifier
+from tillui.settings import Secrets, Settings
+
+PROBE_IDENTIFIER = Identifier("mobile", "919800000001")
+"""Looked up by `check`: whether or not such a customer exists, an answer proves the credentials."""
+
+
+def main(argv: list[str]) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2): argparse has printed why
+        return int(exit_.code or 0)
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args))
+    except ConfigError as exc:
+        print(f"tillui: config error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tillui config",
+                                     description="See and change the layered configuration.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, run: Any, help_text: str, *, till: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--config", type=Path, metavar="PATH",
+                         help="config file (else TILLUI_CONFIG, else the default path)")
+        if till:
+            sub.add_argument("--till", help="till ID (else TILLUI_TILL, else default_till)")
+        sub.set_defaults(run=run)
+        return sub
+
+    command("path", _path, "print the config file and secrets file paths")
+    command("show", _show, "every effective setting with where it came from", till=True)
+    setter = command("set", _set, "set one key, e.g. till.T1.retro_max_age_days 14")
+    setter.add_argument("key", metavar="SECTION.KEY")
+    setter.add_argument("value", metavar="VALUE")
+    command("check", _check, "validate the config, then test the connection", till=True)
+    return parser
+
+
+def _path(args: argparse.Namespace) -> int:
+    print(_paths_text(args.config or default_config_path()))
+    return 0
+
+
+def _paths_text(config_path: Path) -> str:
+    from tillui.secrets_store import secrets_path_for
+
+    return f"config:  {config_path}\nsecrets: {secrets_path_for(config_path)}"
+
+
+def _set(args: argparse.Namespace) -> int:
+    path = args.config or default_config_path()
+    set_value(path, args.key, args.value)
+    print(f"{args.key} set in {path}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    resolved = load_config(path=args.config, till=args.till)
+    print(_paths_text(resolved.path))
+    print(f"till:    {resolved.till} ({resolved.origins['till']})")
+    print()
+    print(format_table(show_rows(resolved)))
+    return 0
+
+
+def show_rows(resolved: ResolvedConfig) -> list[tuple[str, str, str]]:
+    """(key, shown value, origin) for every setting, keymap entry and secret (set/unset only)."""
+    rows = [("KEY", "VALUE", "ORIGIN")]
+    for name in Settings.model_fields:
+        value = getattr(resolved.settings, name)
+        if name == "keymap" and value:
+            rows.extend((f"keymap.{binding}", keys, resolved.origins[f"keymap.{binding}"])
+                        for binding, keys in value.items())
+        else:
+            rows.append((name, _shown(value), resolved.origins[name]))
+    for name in Secrets.model_fields:
+        is_set = getattr(resolved.secrets, name) is not None
+        rows.append((name, "set (hidden)" if is_set else "unset",
+                     resolved.origins.get(name, "-")))
+    return rows
+
+
+def format_table(rows: list[tuple[str, str, str]]) -> str:
+    widths = [max(len(row[column]) for row in rows) for column in range(2)]
+    value_width = min(widths[1], 48)  # one long URL or path must not push every origin away
+    return "\n".join(f"{key:<{widths[0]}}  {value:<{value_width}}  {origin}".rstrip()
+                     for key, value, origin in rows)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value == {}:
+        return "{}"
+    text = str(value)
+    return text if text and text.isprintable() else repr(text)
+
+
+def _check(args: argparse.Namespace) -> int:
+    import asyncio
+
+    resolved = load_config(path=args.config, till=args.till)
+    print(f"config OK: till {resolved.till} ({resolved.path})")
+    missing = missing_credentials(resolved.settings, resolved.secrets, resolved.till)
+    if missing:
+        raise ConfigError(missing)
+    ok, verdict = asyncio.run(check_connection(resolved.settings, resolved.secrets))
+    print(verdict)
+    return 0 if ok else 1
+
+
+def missing_credentials(settings: Settings, secrets: Secrets, till: str) -> str | None:
+    """Why the configured auth mode cannot sign in (a one-line hint), or None."""
+    where = f"(env TILLUI_{{}} or [till.{till}] in secrets.toml)"
+    if settings.auth_mode == "basic":
+        if not settings.username:
+            return f"auth_mode is basic but username is empty: set till.{till}.username"
+        if secrets.password is None:
+            return f"auth_mode is basic but no password is set {where.format('PASSWORD')}"
+    elif secrets.oauth_key is None or secrets.oauth_secret is None:
+        return f"auth_mode is oauth but oauth_key/oauth_secret are not set {where.format('OAUTH_KEY')}"
+    return None
+
+
+async def check_connection(settings: Settings, secrets: Secrets, *,
+                           transport: Any = None) -> tuple[bool, str]:
+    """Sign in and make one customer lookup: (success, a one-line verdict). Reusable by the
+    settings screen; `transport` lets tests and the demo point it at the sandbox."""
+    from tillui.api.client import IntouchClient
+    from tillui.api.errors import AuthError, CustomerNotFound, IntouchError, Timeout, Unavailable
+
+    host = settings.api_base_url
+    try:
+        async with IntouchClient(settings, secrets, transport=transport) as client:
+            await client.customer_details([PROBE_IDENTIFIER])
+    except CustomerNotFound:
+        return True, f"OK: {host} accepted the credentials and answered the lookup call"
+    except AuthError as exc:
+        return False, f"FAILED: authentication refused by {host}: {exc}"
+    except (Unavailable, Timeout) as exc:
+        return False, f"FAILED: {host} is unreachable: {exc}"
+    except IntouchError as exc:
+        return False, f"FAILED: {host} answered with an error: {exc}"
+    return True, f"OK: {host} accepted the credentials and answered the lookup call"
