@@ -1,0 +1,328 @@
+"""The claims outbox: a durable, per-till journal of retro claims (SQLite).
+
+A claim is committed here BEFORE its POST is sent and updated with the server's answer, so a
+crash, a kill or a dropped connection neither loses it nor lets it be sent twice
+(`tillui.claim_service` reconciles claims whose answer never came).
+
+States::
+
+    queued --> sending --> sent        the server answered with a request ID
+                       \\-> refused     the server said no (or it was never sent); may be redone
+                       \\-> unknown     no answer: the server may or may not have it
+    unknown --> sending (resent after reconciling) | sent (found server-side) | refused
+
+At most one claim per transaction and till is live (any state but `refused`); a partial unique
+index enforces it even across processes. Credentials in the request body (the Authorization
+header of the executed task) are never written to disk: they are replaced by "[redacted]" and
+the service rebuilds the request from the current secrets when it resends.
+
+Safe to call from worker threads: one connection, guarded by a lock; every write is its own
+immediate transaction with `synchronous=FULL`, so a committed row survives a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Self, get_args
+
+ClaimState = Literal["queued", "sending", "sent", "refused", "unknown"]
+CLAIM_STATES: tuple[ClaimState, ...] = get_args(ClaimState)
+UNRESOLVED_STATES: tuple[ClaimState, ...] = ("queued", "sending", "unknown")
+REDACTED = "[redacted]"
+_SECRET_KEYS = frozenset({"authorization", "x-cap-ui-auth-token", "x-cap-api-oauth-token"})
+
+_TRANSITIONS: dict[ClaimState, frozenset[ClaimState]] = {
+    "queued": frozenset({"sending", "sent", "refused"}),
+    "sending": frozenset({"sending", "sent", "refused", "unknown"}),
+    "unknown": frozenset({"sending", "sent", "refused", "unknown"}),
+    "sent": frozenset({"sent"}),  # a later reconcile may refresh server_state
+    "refused": frozenset(),
+}
+
+_SCHEMA_VERSION = 1
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS claims (
+    id             TEXT PRIMARY KEY,
+    till_id        TEXT NOT NULL,
+    customer_id    INTEGER NOT NULL,
+    transaction_id INTEGER NOT NULL,
+    bill_number    TEXT NOT NULL,
+    amount         TEXT NOT NULL,
+    notes          TEXT NOT NULL,
+    body_json      TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ({", ".join(repr(s) for s in CLAIM_STATES)})),
+    request_id     TEXT,
+    server_state   TEXT,
+    error          TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    attempts       INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX IF NOT EXISTS claims_one_live_per_transaction
+    ON claims (till_id, transaction_id) WHERE state <> 'refused';
+CREATE INDEX IF NOT EXISTS claims_by_state ON claims (state);
+CREATE INDEX IF NOT EXISTS claims_by_created ON claims (created_at);
+PRAGMA user_version = {_SCHEMA_VERSION};
+"""
+_COLUMNS = (
+    "id, till_id, customer_id, transaction_id, bill_number, amount, notes, body_json, state, "
+    "request_id, server_state, error, created_at, updated_at, attempts"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """One claim as stored in the outbox."""
+
+    id: str
+    till_id: str
+    customer_id: int
+    transaction_id: int
+    bill_number: str
+    amount: Decimal
+    notes: str
+    body_json: str
+    state: ClaimState
+    request_id: str | None
+    server_state: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+    attempts: int
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The request body as sent, credentials redacted."""
+        body: dict[str, Any] = json.loads(self.body_json)
+        return body
+
+    @property
+    def unresolved(self) -> bool:
+        return self.state in UNRESOLVED_STATES
+
+
+class OutboxError(Exception):
+    """Base of the outbox's own errors."""
+
+
+class DuplicateClaim(OutboxError):
+    """The transaction already has a live (open or sent) claim at this till."""
+
+    def __init__(self, existing: ClaimRecord) -> None:
+        super().__init__(
+            f"transaction {existing.transaction_id} already has a claim in state {existing.state}"
+        )
+        self.existing = existing
+
+
+class ClaimNotFound(OutboxError, LookupError):
+    """No claim with that ID."""
+
+
+class InvalidTransition(OutboxError):
+    """The claim's current state does not allow that change (e.g. a sent claim refused)."""
+
+
+def default_outbox_path(till_id: str) -> Path:
+    """`<user data dir>/claims-<till_id>.sqlite3`; till IDs are Intouch entity IDs."""
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", till_id) or till_id.strip(".") == "":
+        raise ValueError(f"till ID cannot name a file: {till_id!r}")
+    import platformdirs  # imported on first use: it costs start-up time
+
+    return Path(platformdirs.user_data_dir("tillui")) / f"claims-{till_id}.sqlite3"
+
+
+def redact_credentials(value: Any) -> Any:
+    """A deep copy of `value` with every credential header value replaced by "[redacted]"."""
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if isinstance(key, str) and key.lower() in _SECRET_KEYS
+            else redact_credentials(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_credentials(item) for item in value]
+    return value
+
+
+class ClaimsOutbox:
+    """The per-till claims journal. All methods are synchronous and thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Customer IDs live here: readable by the till's user only (WAL files inherit it).
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                   timeout=5.0)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def enqueue(
+        self,
+        *,
+        till_id: str,
+        customer_id: int,
+        transaction_id: int,
+        bill_number: str,
+        amount: Decimal | float | str,
+        notes: str,
+        body: dict[str, Any],
+    ) -> ClaimRecord:
+        """Store a new claim as `queued`; DuplicateClaim if the transaction has a live one."""
+        now = _now()
+        claim_id = str(uuid.uuid4())
+        amount_text = str(Decimal(str(amount)))
+        body_json = json.dumps(redact_credentials(body), separators=(",", ":"), default=str)
+        with self._lock, self._transaction():
+            existing = self._live_for_transaction(till_id, transaction_id)
+            if existing is not None:
+                raise DuplicateClaim(existing)
+            self._db.execute(
+                f"INSERT INTO claims ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (claim_id, till_id, customer_id, transaction_id, bill_number,
+                 amount_text, notes, body_json, "queued", None, None, None,
+                 now, now, 0),
+            )
+            return self._require(claim_id)
+
+    def mark_sending(self, claim_id: str) -> ClaimRecord:
+        """About to POST (again): counts an attempt."""
+        return self._move(claim_id, "sending", attempts_increment=1)
+
+    def mark_sent(self, claim_id: str, *, request_id: str, server_state: str) -> ClaimRecord:
+        return self._move(claim_id, "sent", request_id=request_id, server_state=server_state,
+                          error=None)
+
+    def mark_refused(self, claim_id: str, *, error: str) -> ClaimRecord:
+        return self._move(claim_id, "refused", error=error)
+
+    def mark_unknown(self, claim_id: str, *, error: str) -> ClaimRecord:
+        """The outcome is not known (timeout, dropped connection, process killed)."""
+        return self._move(claim_id, "unknown", error=error)
+
+    def unresolved(self) -> list[ClaimRecord]:
+        """Claims still queued, sending or unknown, oldest first."""
+        placeholders = ",".join("?" * len(UNRESOLVED_STATES))
+        return self._select(
+            f"WHERE state IN ({placeholders}) ORDER BY created_at, rowid", UNRESOLVED_STATES
+        )
+
+    def recent(self, limit: int = 50) -> list[ClaimRecord]:
+        """The latest claims in any state, newest first."""
+        return self._select("ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,))
+
+    def get(self, claim_id: str) -> ClaimRecord | None:
+        rows = self._select("WHERE id = ?", (str(claim_id),))
+        return rows[0] if rows else None
+
+    def for_transaction(self, transaction_id: int, *, till_id: str | None = None
+                        ) -> ClaimRecord | None:
+        """The live (not refused) claim of a transaction, if any."""
+        if till_id is None:
+            rows = self._select("WHERE transaction_id = ? AND state <> 'refused'",
+                                (transaction_id,))
+            return rows[0] if rows else None
+        with self._lock:
+            return self._live_for_transaction(till_id, transaction_id)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _transaction(self) -> _ImmediateTransaction:
+        return _ImmediateTransaction(self._db)
+
+    def _move(self, claim_id: str, state: ClaimState, *, attempts_increment: int = 0,
+              **fields: str | None) -> ClaimRecord:
+        claim_id = str(claim_id)
+        with self._lock, self._transaction():
+            current = self._require(claim_id)
+            if state not in _TRANSITIONS[current.state]:
+                raise InvalidTransition(
+                    f"claim {claim_id} is {current.state}; it cannot become {state}"
+                )
+            assignments = "".join(f", {name} = ?" for name in fields)
+            self._db.execute(
+                f"UPDATE claims SET state = ?, updated_at = ?, attempts = attempts + ?"
+                f"{assignments} WHERE id = ?",
+                (state, _now(), attempts_increment, *fields.values(), claim_id),
+            )
+            return self._require(claim_id)
+
+    def _require(self, claim_id: str) -> ClaimRecord:
+        record = self.get(claim_id)
+        if record is None:
+            raise ClaimNotFound(claim_id)
+        return record
+
+    def _live_for_transaction(self, till_id: str, transaction_id: int) -> ClaimRecord | None:
+        rows = self._select(
+            "WHERE till_id = ? AND transaction_id = ? AND state <> 'refused'",
+            (till_id, transaction_id),
+        )
+        return rows[0] if rows else None
+
+    def _select(self, where: str, params: tuple[object, ...]) -> list[ClaimRecord]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM claims {where}", params).fetchall()
+        return [_record(row) for row in rows]
+
+
+class _ImmediateTransaction:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): takes the write lock up front, so a
+    check-then-insert cannot race another process."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _record(row: sqlite3.Row) -> ClaimRecord:
+    return ClaimRecord(
+        id=row["id"],
+        till_id=row["till_id"],
+        customer_id=row["customer_id"],
+        transaction_id=row["transaction_id"],
+        bill_number=row["bill_number"],
+        amount=Decimal(row["amount"]),
+        notes=row["notes"],
+        body_json=row["body_json"],
+        state=row["state"],
+        request_id=row["request_id"],
+        server_state=row["server_state"],
+        error=row["error"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        attempts=row["attempts"],
+    )
