@@ -1,0 +1,61 @@
+"""Pydantic models of every Intouch request and answer the till uses."""
+
+from tillui.api.models.base import ApiModel, Entity, Pagination
+from tillui.api.models.customer import (
+    CustomerDetails,
+    CustomerIdentifier,
+    CustomerLookup,
+    LoyaltyProgram,
+    PointsBalance,
+)
+from tillui.api.models.oauth import OAuthAnswer, OAuthToken
+from tillui.api.models.retro import RetroRequest, RetroRequestPage
+from tillui.api.models.transaction import (
+    BillDetails,
+    BillingStore,
+    Transaction,
+    TransactionAttribution,
+    TransactionList,
+)
+from tillui.api.models.workflow import (
+    ClaimPayload,
+    EntityInfo,
+    IntouchApiTask,
+    RetroClaimRequest,
+    RetroTaskBody,
+    RetroTaskHeaders,
+    WorkflowAnswer,
+    WorkflowDecision,
+    WorkflowDetails,
+    WorkflowRequest,
+)
+
+__all__ = [
+    "ApiModel",
+    "BillDetails",
+    "BillingStore",
+    "ClaimPayload",
+    "CustomerDetails",
+    "CustomerIdentifier",
+    "CustomerLookup",
+    "Entity",
+    "EntityInfo",
+    "IntouchApiTask",
+    "LoyaltyProgram",
+    "OAuthAnswer",
+    "OAuthToken",
+    "Pagination",
+    "PointsBalance",
+    "RetroClaimRequest",
+    "RetroRequest",
+    "RetroRequestPage",
+    "RetroTaskBody",
+    "RetroTaskHeaders",
+    "Transaction",
+    "TransactionAttribution",
+    "TransactionList",
+    "WorkflowAnswer",
+    "WorkflowDecision",
+    "WorkflowDetails",
+    "WorkflowRequest",
+]
