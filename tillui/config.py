@@ -488,6 +488,6 @@ def write_initial_config(path: Path, *, till_id: str, store_id: str, zone_id: st
         if value:
             till[key] = value
     text = document.as_string()
-    parse_document(text, path)  # refuse before writing anything
+    _file_entries(parse_document(text, path), till_id)  # refuse before writing anything
     write_secrets(secrets_path or secrets_path_for(path, os.environ), till_id, secrets)
     _write_config(path, text)
