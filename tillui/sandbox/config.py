@@ -1,0 +1,66 @@
+"""How one sandbox instance behaves: seed, clock, workflow and retro-limit configuration."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+_OFFSET = re.compile(r"^(?P<sign>[+-])(?P<hours>\d{2}):(?P<minutes>\d{2})$")
+PRIMARY_IDENTIFIER_NAMES = ("mobile", "email", "externalId", "cardnumber")
+
+
+def parse_utc_offset(text: str) -> timezone:
+    """'+05:30' / '-04:00' / 'Z' -> a fixed-offset timezone."""
+    if text in ("Z", "z"):
+        return UTC
+    match = _OFFSET.match(text)
+    if match is None:
+        raise ValueError(f"UTC offset must look like +05:30, got {text!r}")
+    delta = timedelta(hours=int(match["hours"]), minutes=int(match["minutes"]))
+    if delta >= timedelta(hours=24):
+        raise ValueError(f"UTC offset out of range: {text!r}")
+    return timezone(-delta if match["sign"] == "-" else delta)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    """Configuration of one sandbox; `SandboxState.config` may be swapped at run time
+    (`dataclasses.replace`) because every handler reads it per request."""
+
+    seed: int = 42
+    now: Callable[[], datetime] | None = None
+    """Clock returning tz-aware UTC datetimes; None means the real clock. Seed times
+    (relative to 'now' at creation) and every limit check use it."""
+    auto_approve: bool = True
+    dual_eligibility: bool = True
+    primary_identifier: str = "mobile"
+    server_utc_offset: str = "+05:30"
+    """Timezone in which transaction times (billingTime, attribution) are rendered."""
+    retro_max_age_days: int = 30
+    retro_delay_hours: int = 3
+    latency_seconds: float = 0.0
+    oauth_ttl_seconds: int = 300
+    customer_count: int = 240
+    """Generated customers, on top of the named demo customers."""
+
+    def __post_init__(self) -> None:
+        parse_utc_offset(self.server_utc_offset)
+        if self.primary_identifier not in PRIMARY_IDENTIFIER_NAMES:
+            raise ValueError(f"primary_identifier must be one of {PRIMARY_IDENTIFIER_NAMES}")
+        if self.customer_count < 0 or self.retro_max_age_days < 0 or self.retro_delay_hours < 0:
+            raise ValueError("customer_count and retro limits must not be negative")
+        if self.latency_seconds < 0 or self.oauth_ttl_seconds <= 0:
+            raise ValueError("latency_seconds must be >= 0 and oauth_ttl_seconds > 0")
+
+    def clock(self) -> datetime:
+        """The current time, tz-aware."""
+        current = self.now() if self.now is not None else datetime.now(UTC)
+        if current.tzinfo is None:
+            raise ValueError("SandboxConfig.now must return a timezone-aware datetime")
+        return current
+
+    @property
+    def server_timezone(self) -> timezone:
+        return parse_utc_offset(self.server_utc_offset)

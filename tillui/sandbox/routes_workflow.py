@@ -1,0 +1,35 @@
+"""Request-workflow gateway: claim, checker decision, read a request (document 002)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from . import render
+from .web import ok, read_json, require_gateway_auth
+from .workflow import decide, get_request, submit_claim
+
+RETRO_WORKFLOW_PATH = "/api_gateway/v2/request-workflow/RETRO-TRANSACTION"
+
+
+async def claim(request: Request) -> JSONResponse:
+    state = require_gateway_auth(request)
+    return ok(render.workflow_request(submit_claim(state, await read_json(request))))
+
+
+async def decision(request: Request) -> JSONResponse:
+    state = require_gateway_auth(request)
+    return ok(render.workflow_request(decide(state, await read_json(request))))
+
+
+async def read_request(request: Request) -> JSONResponse:
+    state = require_gateway_auth(request)
+    return ok(render.workflow_request(get_request(state, request.path_params["request_id"])))
+
+
+routes = [
+    Route(RETRO_WORKFLOW_PATH, claim, methods=["POST"]),
+    Route(RETRO_WORKFLOW_PATH, decision, methods=["PUT"]),
+    Route("/api_gateway/v2/request-workflow/requests/{request_id}", read_request, methods=["GET"]),
+]
