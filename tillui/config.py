@@ -11,10 +11,8 @@ only by the functions that write. Secrets live elsewhere: see `tillui.secrets_st
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import secrets as _random
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -117,7 +115,7 @@ def load_config(*, path: Path | None = None, till: str | None = None,
 
     env = os.environ if env is None else env
     path = (path or default_config_path(env)).expanduser().absolute()
-    doc = parse_document(read_text(path), path)
+    doc = parse_document(_read_text(path), path)
     till_id, till_origin = _choose_till(doc, till, env)
     entries = [*_file_entries(doc, till_id), *_env_layer(env), *_flag_layer(flags or {})]
 
@@ -141,7 +139,7 @@ def load_config(*, path: Path | None = None, till: str | None = None,
     return ResolvedConfig(settings, secrets, till_id, path, origins)
 
 
-def read_text(path: Path) -> str:
+def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -180,17 +178,17 @@ def parse_document(text: str, path: Path) -> ConfigDocument:
             for ident, table in value.items():
                 if not isinstance(table, dict) or not ident.strip():
                     raise error_at(text, path, (key,), (ident,),
-                                 f"expected a section [{key}.<id>], e.g. [{key}.1234]")
+                                   f"expected a section [{key}.<id>], e.g. [{key}.1234]")
                 entities[key][ident] = _parse_section(text, path, (key, ident), table,
                                                       links=PARENT_LINKS[key])
         else:
             allowed = ["default_till", "defaults", *ENTITY_KINDS]
             raise error_at(text, path, (), (key,),
-                         "unknown top-level key or section" + _did_you_mean(key, allowed)
-                         + "; keymap tables go inside a section, e.g. [defaults.keymap]")
+                           "unknown top-level key or section" + _did_you_mean(key, allowed)
+                           + "; keymap tables go inside a section, e.g. [defaults.keymap]")
     if default_till is not None and default_till not in entities["till"]:
         raise error_at(text, path, (), ("default_till",),
-                     f"names till {default_till!r}, which has no [till.{default_till}] section")
+                       f"names till {default_till!r}, which has no [till.{default_till}] section")
     return ConfigDocument(path, default_till, defaults, entities)
 
 
@@ -217,7 +215,7 @@ def _parse_section(text: str, path: Path, table_path: tuple[str, ...], table: di
         elif key in ENTITY_KINDS:
             raise fail(f"a {kind} section cannot name a {key}")
         elif key in OVERRIDABLE_FIELDS:
-            values[key] = coerce_for_field(key, value)
+            values[key] = _coerce_for_field(key, value)
         else:
             raise fail("unknown key" + _did_you_mean(key, [*OVERRIDABLE_FIELDS, *links]))
     try:
@@ -232,7 +230,7 @@ def _parse_section(text: str, path: Path, table_path: tuple[str, ...], table: di
     return Section(name, values, found_links)
 
 
-def coerce_for_field(key: str, value: Any) -> Any:
+def _coerce_for_field(key: str, value: Any) -> Any:
     """Accept an unquoted number for a text field (`org_id = 50672`): IDs look numeric."""
     annotation = Settings.model_fields[key].annotation
     if annotation is str and isinstance(value, int) and not isinstance(value, bool):
@@ -339,12 +337,14 @@ def _first_error(exc: ValidationError) -> tuple[tuple[str, ...], str]:
 
 
 def _did_you_mean(key: str, candidates: list[str]) -> str:
+    import difflib  # only on the error path
+
     close = difflib.get_close_matches(key, candidates, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def error_at(text: str, path: Path, table_path: tuple[str, ...], key_path: tuple[str, ...],
-           reason: str) -> ConfigError:
+             reason: str) -> ConfigError:
     return ConfigError(reason, path=path, line=locate_line(text, table_path, key_path),
                        section=".".join(table_path) or None, key=".".join(key_path))
 
@@ -379,7 +379,7 @@ def locate_line(text: str, table_path: tuple[str, ...], key_path: tuple[str, ...
 def atomic_write(path: Path, text: str, mode: int) -> None:
     """Replace `path` with `text` in one step; the file is created with `mode` (minus umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{_random.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -393,8 +393,7 @@ def atomic_write(path: Path, text: str, mode: int) -> None:
 
 
 def _write_config(path: Path, text: str) -> None:
-    """Validate a whole new config text, then write it (keeping an existing file's mode)."""
-    parse_document(text, path)
+    """Write an already validated config text, keeping an existing file's mode."""
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -412,7 +411,7 @@ def _load_for_edit(path: Path) -> Any:
         document = tomlkit.document()
         document.add(tomlkit.comment("tillui configuration; see `tillui config show`."))
         return document
-    text = read_text(path)
+    text = _read_text(path)
     parse_toml(text, path)  # report syntax errors the same way as when loading
     return tomlkit.parse(text)
 
@@ -451,7 +450,9 @@ def set_value(path: Path, dotted_key: str, value: str) -> None:
         parsed = value
     document = _load_for_edit(path)
     _table_at(document, parts[:-1], path)[leaf] = parsed
-    _write_config(path, document.as_string())
+    text = document.as_string()
+    parse_document(text, path)  # refuse a bad result before touching the file
+    _write_config(path, text)
 
 
 def _key_parts_checked(dotted_key: str) -> tuple[str, ...]:
