@@ -23,7 +23,7 @@ from tillui.scan_guard import ScanGuard
 from tillui.screens.lookup import LookupScreen
 from tillui.services import Services, ServicesFactory, ServicesUnavailable
 from tillui.session import Session
-from tillui.styles import stylesheet_paths
+from tillui.styles import stylesheet
 
 if TYPE_CHECKING:
     from tillui.settings import Settings
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 class TillApp(App[None]):
     TITLE = "tillui"
-    CSS_PATH = stylesheet_paths()
+    CSS_PATH = stylesheet("base.tcss")
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
@@ -60,8 +60,11 @@ class TillApp(App[None]):
 
     # -- start-up -----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        # The lookup screen is the base of the stack: one screen to paint for the first frame.
+        return LookupScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(LookupScreen())
         # After the first refresh, so the import work never delays the first frame.
         self.call_after_refresh(self._start_loading_services)
 
@@ -154,13 +157,13 @@ class TillApp(App[None]):
         idle = time.monotonic() - self._last_activity
         busy = any(getattr(screen, "BUSY_BLOCKS_IDLE_RESET", False) for screen in self.screen_stack)
         if idle >= services.settings.idle_timeout_seconds and not busy:
-            if self.session.lookup is not None or len(self.screen_stack) > 2:
+            if self.session.lookup is not None or len(self.screen_stack) > 1:
                 self.start_over()
 
     def start_over(self, *, scanned: str | None = None) -> None:
         """Forget the customer and return to an empty lookup screen (optionally with a scan)."""
         self.session.clear()
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         lookup = self.screen_stack[-1]
         if isinstance(lookup, LookupScreen):

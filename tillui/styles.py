@@ -2,17 +2,19 @@
 
 The repository keeps them in top-level `styles/`; the wheel carries the same files as
 `tillui/_styles/` (see pyproject's force-include). Every stylesheet is found through here.
+Each screen names its own file (Screen.CSS_PATH), so Textual parses a screen's styles when
+the screen is first shown, not before the first frame.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-STYLESHEETS = ("base.tcss", "lookup.tcss", "customer.tcss", "claim.tcss", "requests.tcss",
-               "settings.tcss", "help.tcss", "dialogs.tcss")
 
 
+@cache
 def styles_dir() -> Path:
     for candidate in (_PACKAGE / "_styles", _PACKAGE.parent / "styles"):
         if (candidate / "base.tcss").is_file():
@@ -20,6 +22,8 @@ def styles_dir() -> Path:
     raise FileNotFoundError("tillui styles not found (neither tillui/_styles nor styles/)")
 
 
-def stylesheet_paths() -> list[Path]:
-    folder = styles_dir()
-    return [folder / name for name in STYLESHEETS if (folder / name).is_file()]
+def stylesheet(name: str) -> Path:
+    path = styles_dir() / name
+    if not path.is_file():
+        raise FileNotFoundError(f"missing stylesheet {path}")
+    return path

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 from tillui.clock import format_age, format_local
 from tillui.formatting import format_points
 from tillui.identifier_types import IDENTIFIER_LABELS
+from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.points_panel import PointsPanel
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 class CustomerScreen(Screen[None]):
     app: "TillApp"
+    CSS_PATH = stylesheet("customer.tcss")
     SCAN_TO_LOOK_UP = True
     BINDINGS = [
         Binding("c", "claim", "Claim a bill", id="customer.claim"),

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tillui.styles import stylesheet
+
 # (title, module, class): screens are imported here, not at the top, to keep start-up light.
 SCREENS = [
     ("Everywhere", "tillui.app", "TillApp"),
@@ -49,6 +51,7 @@ def bindings_table(app_keymap: dict[str, str]) -> Table:
 
 
 class HelpScreen(Screen[None]):
+    CSS_PATH = stylesheet("help.tcss")
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help.back")]
 
     def compose(self) -> ComposeResult:

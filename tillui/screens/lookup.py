@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
 from tillui.messages import ServicesFailed
+from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 class LookupScreen(Screen[None]):
     app: "TillApp"
+    CSS_PATH = stylesheet("lookup.tcss")
     AUTO_FOCUS = "#field-mobile"
     BINDINGS = [
         Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
