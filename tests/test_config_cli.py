@@ -173,7 +173,8 @@ def test_check_customer_not_found_means_auth_ok(
     seen = with_transport(envelope(200, 8015, "Customer not found for the given identifiers"))
     assert main(["check", "--config", str(config)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1].startswith("OK: https://intouch.test accepted the credentials")
+    assert out.splitlines()[-2].startswith("OK: https://intouch.test accepted the credentials")
+    assert out.splitlines()[-1] == config_cli.NO_CLAIMS_NOTE
     assert KNOWN_SECRET not in out
     assert seen and seen[0].url.path == "/v2/customers/lookup/customerDetails"
     assert seen[0].headers["Authorization"].startswith("Basic ")

@@ -23,6 +23,7 @@ from tillui.settings import Secrets, Settings
 
 PROBE_IDENTIFIER = Identifier("mobile", "919800000001")
 """Looked up by `check`: whether or not such a customer exists, an answer proves the credentials."""
+NO_CLAIMS_NOTE = "note: workflow_token is not set: lookups work, but retro claims cannot be sent"
 
 
 def main(argv: list[str]) -> int:
@@ -136,6 +137,8 @@ def _check(args: argparse.Namespace) -> int:
         raise ConfigError(missing)
     ok, verdict = asyncio.run(check_connection(resolved.settings, resolved.secrets))
     print(verdict)
+    if ok and resolved.secrets.workflow_token is None:
+        print(NO_CLAIMS_NOTE)
     return 0 if ok else 1
 
 
