@@ -1,0 +1,386 @@
+"""ClaimService against a small in-memory fake of the Intouch client.
+
+The fake keeps a server-side list of retro requests, so every test can assert the one thing
+that matters: how many requests exist server-side for a transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tillui.api.errors import (
+    BadRequest,
+    ClaimOutcomeUnknown,
+    RequestNotFound,
+    RetroNotAllowed,
+    Unavailable,
+)
+from tillui.claim_service import MAX_ATTEMPTS, ClaimService
+from tillui.claims import REDACTED, ClaimsOutbox
+from tillui.settings import Secrets, Settings
+
+SETTINGS = Settings(
+    api_base_url="http://sandbox", workflow_base_url="http://sandbox", username="demo.till",
+    org_id="100", till_id="50682289", store_id="50682288", zone_id="50682286",
+    concept_id="50678331",
+)
+SECRETS = Secrets(password="demo123", workflow_token="demo-workflow-token")
+CUSTOMER = 565039505
+TXN = 7648261
+
+
+@dataclass
+class FakeIntouch:
+    """Mirrors `IntouchClient.submit_retro_claim` / `retro_requests` with a server-side list.
+
+    `behaviour` is consumed one entry per POST: "ok", "lost_answer" (the server makes the
+    request, the answer never comes), "lost_request" (the request never arrives), "refuse",
+    "boom" (an unexpected exception after the request was made).
+    """
+
+    behaviour: list[str] = field(default_factory=list)
+    requests: list[SimpleNamespace] = field(default_factory=list)
+    posts: int = 0
+    list_calls: int = 0
+    release: asyncio.Event | None = None
+    list_error: Exception | None = None
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def on_server(self, transaction_id: int) -> int:
+        return sum(1 for r in self.requests if r.transaction_id == transaction_id)
+
+    def make_request(self, customer_id: int, transaction_id: int) -> SimpleNamespace:
+        request = SimpleNamespace(
+            request_id=f"req-{next(self._ids)}", status="PENDING", user_id=customer_id,
+            transaction_id=transaction_id,
+        )
+        self.requests.append(request)
+        return request
+
+    async def submit_retro_claim(self, claim: Any) -> SimpleNamespace:
+        self.posts += 1
+        body = claim.to_json()
+        task = body["payload"]["IntouchAPITask-Payload"]
+        assert task["headers"]["Authorization"].startswith("Basic ")  # the real credentials
+        if self.release is not None:
+            await self.release.wait()
+        mode = self.behaviour.pop(0) if self.behaviour else "ok"
+        if mode in ("lost_request", "refuse"):
+            if mode == "refuse":
+                raise RetroNotAllowed(1234, "Transaction is older than the allowed age")
+            raise ClaimOutcomeUnknown(None, "No clear answer to the claim: ReadTimeout")
+        made = self.make_request(task["body"]["customerId"], task["body"]["transactionId"])
+        if mode == "lost_answer":
+            raise ClaimOutcomeUnknown(None, "No clear answer to the claim: ReadTimeout")
+        if mode == "boom":
+            raise KeyError("surprise")
+        return SimpleNamespace(request_id=made.request_id, state="AdminTask")
+
+    async def retro_requests(self, customer_id: int, *, limit: int = 10, offset: int = 0
+                             ) -> SimpleNamespace:
+        self.list_calls += 1
+        if self.list_error is not None:
+            raise self.list_error
+        mine = [r for r in reversed(self.requests) if r.user_id == customer_id]  # newest first
+        return SimpleNamespace(items=mine[offset:offset + limit],
+                               pagination=SimpleNamespace(limit=limit, offset=offset,
+                                                          total=len(mine)))
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "claims.sqlite3"
+
+
+@pytest.fixture
+def fake() -> FakeIntouch:
+    return FakeIntouch()
+
+
+def service(fake: FakeIntouch, path: Path, *, grace: timedelta = timedelta(0)) -> ClaimService:
+    return ClaimService(fake, ClaimsOutbox(path), SETTINGS, SECRETS, sending_grace=grace)
+
+
+async def submit(svc: ClaimService, transaction_id: int = TXN, customer_id: int = CUSTOMER):
+    return await svc.submit(customer_id=customer_id, transaction_id=transaction_id,
+                            bill_number=f"B-{transaction_id}", amount=Decimal("1249.50"),
+                            notes="walk-in")
+
+
+async def test_submit_sends_once_and_records_the_answer(fake, path):
+    svc = service(fake, path)
+    outcome = await submit(svc)
+    assert outcome.sent and outcome.posted
+    assert outcome.claim.state == "sent"
+    assert outcome.claim.request_id == "req-1"
+    assert outcome.claim.server_state == "AdminTask"
+    assert outcome.claim.attempts == 1
+    assert outcome.message == "Claim sent: request req-1, waiting for approval."
+    assert fake.on_server(TXN) == 1
+    stored = ClaimsOutbox(path).get(outcome.claim.id)
+    assert stored.state == "sent"
+    task = stored.body["payload"]["IntouchAPITask-Payload"]
+    assert task["headers"]["Authorization"] == REDACTED
+    assert task["body"] == {
+        "oldType": "NOT_INTERESTED", "newType": "REGULAR", "transactionId": TXN,
+        "customerId": CUSTOMER, "extendedFields": {}, "customFields": {}, "notes": "walk-in",
+    }
+
+
+async def test_refusal_is_recorded_with_the_servers_words_and_can_be_retried(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["refuse"]
+    refused = await submit(svc)
+    assert refused.refused and refused.posted
+    assert refused.server_message == "Transaction is older than the allowed age"
+    assert "cannot be added to the customer's account" in refused.message
+    assert refused.claim.state == "refused"
+    assert refused.claim.error == "Transaction is older than the allowed age"
+    assert fake.on_server(TXN) == 0
+    again = await submit(svc)
+    assert again.sent
+    assert fake.on_server(TXN) == 1
+
+
+async def test_a_second_submit_after_sent_sends_nothing(fake, path):
+    svc = service(fake, path)
+    await submit(svc)
+    again = await submit(svc)
+    assert again.kind == "already_claimed" and not again.posted
+    assert again.message == "This bill is already claimed: request req-1, waiting for approval."
+    assert fake.posts == 1
+
+
+async def test_double_enter_sends_one_claim(fake, path):
+    svc = service(fake, path)
+    fake.release = asyncio.Event()
+    first = asyncio.create_task(submit(svc))
+    second = asyncio.create_task(submit(svc))
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+        if fake.posts:
+            break
+    fake.release.set()
+    outcomes = await asyncio.gather(first, second)
+    assert sorted(o.kind for o in outcomes) == ["already_claimed", "sent"]
+    assert fake.posts == 1
+    assert fake.on_server(TXN) == 1
+    assert outcomes[0].claim.id == outcomes[1].claim.id
+
+
+async def test_double_enter_after_a_refusal_reports_the_refusal(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["refuse"]
+    fake.release = asyncio.Event()
+    tasks = [asyncio.create_task(submit(svc)) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    fake.release.set()
+    outcomes = await asyncio.gather(*tasks)
+    assert [o.kind for o in outcomes] == ["refused"] * 3
+    assert [o.posted for o in outcomes] == [True, False, False]
+    assert fake.posts == 1
+
+
+async def test_lost_answer_is_unknown_then_found_by_reconcile_not_resent(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_answer"]
+    outcome = await submit(svc)
+    assert outcome.unknown
+    assert outcome.claim.state == "unknown"
+    assert "do not claim this bill again" in outcome.message
+    assert fake.on_server(TXN) == 1
+    [settled] = await svc.reconcile()
+    assert settled.sent and not settled.posted
+    assert settled.claim.request_id == "req-1"
+    assert settled.claim.server_state == "PENDING"
+    assert fake.posts == 1
+    assert await svc.reconcile() == []
+
+
+async def test_lost_request_is_resent_once_by_reconcile(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    assert (await submit(svc)).unknown
+    assert fake.on_server(TXN) == 0
+    [settled] = await svc.reconcile()
+    assert settled.sent and settled.posted
+    assert settled.claim.attempts == 2
+    assert fake.on_server(TXN) == 1
+
+
+async def test_submitting_an_unknown_claim_again_reconciles_it(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_answer"]
+    await submit(svc)
+    again = await submit(svc)
+    assert again.sent and not again.posted
+    assert fake.posts == 1 and fake.on_server(TXN) == 1
+
+
+async def test_an_unknown_claim_for_another_customer_blocks_a_new_claim(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    first = await submit(svc)
+    other = await submit(svc, customer_id=CUSTOMER + 1)
+    assert other.kind == "already_claimed"
+    assert other.claim.id == first.claim.id
+    assert "waiting to be confirmed" in other.message
+    assert fake.posts == 1
+
+
+async def test_reconcile_sends_nothing_when_the_list_cannot_be_read(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    await submit(svc)
+    fake.list_error = Unavailable(None, "Could not reach the server (ConnectError)")
+    [outcome] = await svc.reconcile()
+    assert outcome.unknown and not outcome.posted
+    assert outcome.message.startswith("Could not check this claim yet.")
+    assert fake.posts == 1
+
+
+async def test_request_not_found_means_no_requests_and_the_claim_is_resent(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    await submit(svc)
+    fake.list_error = RequestNotFound(9050, "Request not found")
+    [outcome] = await svc.reconcile()
+    assert outcome.sent and outcome.posted
+    assert fake.on_server(TXN) == 1
+
+
+async def test_a_claim_beyond_the_scanned_pages_is_not_resent(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    await submit(svc)
+    for n in range(250):  # a customer with a long history, all newer than nothing we look for
+        fake.make_request(CUSTOMER, 1_000 + n)
+    [outcome] = await svc.reconcile()
+    assert outcome.unknown and not outcome.posted
+    assert "too many requests" in outcome.message
+    assert fake.posts == 1
+
+
+async def test_a_claim_on_a_later_page_is_found(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_answer"]
+    await submit(svc)
+    for n in range(120):
+        fake.make_request(CUSTOMER, 1_000 + n)
+    [outcome] = await svc.reconcile()
+    assert outcome.sent and not outcome.posted
+    assert fake.list_calls == 3
+
+
+async def test_resending_stops_after_max_attempts(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"] * MAX_ATTEMPTS
+    await submit(svc)
+    for _ in range(MAX_ATTEMPTS - 1):
+        [outcome] = await svc.reconcile()
+        assert outcome.unknown and outcome.posted
+    [final] = await svc.reconcile()
+    assert final.unknown and not final.posted
+    assert "call support" in final.message
+    assert fake.posts == MAX_ATTEMPTS
+
+
+async def test_fresh_sending_claims_are_left_to_whoever_is_sending_them(fake, path):
+    outbox = ClaimsOutbox(path)
+    claim = outbox.enqueue(till_id=SETTINGS.till_id, customer_id=CUSTOMER, transaction_id=TXN,
+                           bill_number="B", amount=1, notes="", body={})
+    outbox.mark_sending(claim.id)
+    svc = service(fake, path, grace=timedelta(minutes=1))
+    [outcome] = await svc.reconcile()
+    assert outcome.unknown and "being sent right now" in outcome.message
+    assert fake.posts == 0 and fake.list_calls == 0
+
+
+async def test_reconcile_leaves_claims_in_flight_alone(fake, path):
+    svc = service(fake, path)
+    fake.release = asyncio.Event()
+    task = asyncio.create_task(submit(svc))
+    await asyncio.sleep(0.05)
+    assert await svc.reconcile() == []
+    fake.release.set()
+    assert (await task).sent
+    assert fake.posts == 1
+
+
+async def test_cancelled_while_waiting_for_the_answer_is_unknown(fake, path):
+    svc = service(fake, path)
+    fake.release = asyncio.Event()
+    task = asyncio.create_task(submit(svc))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    [claim] = ClaimsOutbox(path).unresolved()
+    assert claim.state == "unknown"
+    fake.release = None
+    [outcome] = await svc.reconcile()
+    assert outcome.sent and outcome.posted  # never arrived: the fake was still waiting
+    assert fake.on_server(TXN) == 1
+
+
+async def test_an_unexpected_error_leaves_the_claim_unknown_not_unsent(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["boom"]
+    outcome = await submit(svc)
+    assert outcome.unknown
+    assert outcome.claim.error == "unexpected KeyError"
+    [settled] = await svc.reconcile()
+    assert settled.sent and not settled.posted
+    assert fake.on_server(TXN) == 1
+
+
+async def test_a_till_that_cannot_claim_stores_nothing(fake, path):
+    svc = ClaimService(fake, ClaimsOutbox(path), SETTINGS.model_copy(update={"till_id": ""}),
+                       SECRETS)
+    with pytest.raises(BadRequest):
+        await submit(svc)
+    assert ClaimsOutbox(path).recent() == []
+    assert fake.posts == 0
+
+
+# -- crashes: a new process (new outbox and service on the same file) reconciles ---------------
+
+
+async def crash_then_reconcile(path: Path, fake: FakeIntouch, stop_after: str) -> None:
+    """Run a claim by hand up to `stop_after`, drop everything, reconcile in a 'new process'."""
+    from tillui.api import build_retro_claim
+
+    outbox = ClaimsOutbox(path)
+    request = build_retro_claim(SETTINGS, SECRETS, transaction_id=TXN, customer_id=CUSTOMER,
+                                notes="walk-in")
+    claim = outbox.enqueue(till_id=SETTINGS.till_id, customer_id=CUSTOMER, transaction_id=TXN,
+                           bill_number="B-1", amount="10.00", notes="walk-in",
+                           body=request.to_json())
+    if stop_after != "enqueue":
+        outbox.mark_sending(claim.id)
+    if stop_after == "server_received":
+        fake.make_request(CUSTOMER, TXN)
+    del outbox  # killed: no close, no mark_sent
+
+    restarted = service(fake, path)
+    [outcome] = await restarted.reconcile()
+    assert outcome.sent
+    assert outcome.posted is (stop_after != "server_received")
+    assert fake.on_server(TXN) == 1
+    assert await restarted.reconcile() == []
+    assert (await submit(restarted)).kind == "already_claimed"
+    assert fake.on_server(TXN) == 1
+
+
+@pytest.mark.parametrize("stop_after", ["enqueue", "mark_sending", "server_received"])
+async def test_exactly_one_request_after_a_crash(fake, path, stop_after):
+    await crash_then_reconcile(path, fake, stop_after)
