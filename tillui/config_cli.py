@@ -129,7 +129,11 @@ def _shown(value: object) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     import asyncio
+    import logging
 
+    # The verdict already carries the error and its request ID; without a handler, Python's
+    # last-resort handler would print the client's retry warnings to stderr as well.
+    logging.getLogger("tillui.api").addHandler(logging.NullHandler())
     resolved = load_config(path=args.config, till=args.till)
     print(f"config OK: till {resolved.till} ({resolved.path})")
     missing = missing_credentials(resolved.settings, resolved.secrets, resolved.till)
