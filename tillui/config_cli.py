@@ -133,7 +133,9 @@ def _check(args: argparse.Namespace) -> int:
 
     # The verdict already carries the error and its request ID; without a handler, Python's
     # last-resort handler would print the client's retry warnings to stderr as well.
-    logging.getLogger("tillui.api").addHandler(logging.NullHandler())
+    api_logger = logging.getLogger("tillui.api")
+    if not api_logger.handlers:
+        api_logger.addHandler(logging.NullHandler())
     resolved = load_config(path=args.config, till=args.till)
     print(f"config OK: till {resolved.till} ({resolved.path})")
     missing = missing_credentials(resolved.settings, resolved.secrets, resolved.till)
