@@ -14,6 +14,7 @@ from tillui.claims import (
     ClaimsOutbox,
     DuplicateClaim,
     InvalidTransition,
+    StaleClaim,
     default_outbox_path,
     redact_credentials,
 )
@@ -276,3 +277,13 @@ def test_default_path_is_per_till_in_the_user_data_dir(monkeypatch, tmp_path):
     for bad in ("", "..", "a/b", "x\\y"):
         with pytest.raises(ValueError):
             default_outbox_path(bad)
+
+
+def test_mark_sending_can_require_the_claim_unchanged(outbox):
+    claim = enqueue(outbox)
+    outbox.mark_sending(claim.id)
+    seen = outbox.mark_unknown(claim.id, error="timeout")
+    outbox.mark_sending(claim.id, unchanged_since=seen.updated_at)  # we win
+    with pytest.raises(StaleClaim):
+        outbox.mark_sending(claim.id, unchanged_since=seen.updated_at)  # a second reader loses
+    assert outbox.get(claim.id).attempts == 2

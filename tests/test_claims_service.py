@@ -53,6 +53,7 @@ class FakeIntouch:
     list_calls: int = 0
     release: asyncio.Event | None = None
     list_error: Exception | None = None
+    list_gate: asyncio.Event | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def on_server(self, transaction_id: int) -> int:
@@ -88,6 +89,8 @@ class FakeIntouch:
     async def retro_requests(self, customer_id: int, *, limit: int = 10, offset: int = 0
                              ) -> SimpleNamespace:
         self.list_calls += 1
+        if self.list_gate is not None:
+            await self.list_gate.wait()
         if self.list_error is not None:
             raise self.list_error
         mine = [r for r in reversed(self.requests) if r.user_id == customer_id]  # newest first
@@ -303,6 +306,24 @@ async def test_fresh_sending_claims_are_left_to_whoever_is_sending_them(fake, pa
     [outcome] = await svc.reconcile()
     assert outcome.unknown and "being sent right now" in outcome.message
     assert fake.posts == 0 and fake.list_calls == 0
+
+
+async def test_two_apps_on_one_till_reconciling_at_once_resend_once(fake, path):
+    fake.behaviour = ["lost_request"]
+    await submit(service(fake, path))
+    fake.list_gate = asyncio.Event()
+    first, second = service(fake, path), service(fake, path)
+    tasks = [asyncio.create_task(first.reconcile()), asyncio.create_task(second.reconcile())]
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+        if fake.list_calls == 2:
+            break
+    assert fake.list_calls == 2  # both read the list before either resends
+    fake.list_gate.set()
+    [[a], [b]] = await asyncio.gather(*tasks)
+    assert sorted([a.posted, b.posted]) == [False, True]
+    assert fake.on_server(TXN) == 1
+    assert fake.posts == 2  # the first, lost one and a single resend
 
 
 async def test_reconcile_leaves_claims_in_flight_alone(fake, path):

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
-from tillui.claims import ClaimRecord, ClaimsOutbox, DuplicateClaim
+from tillui.claims import ClaimRecord, ClaimsOutbox, DuplicateClaim, StaleClaim
 
 if TYPE_CHECKING:
     from tillui.api.models import RetroClaimRequest, RetroRequest, RetroRequestPage, WorkflowRequest
@@ -255,7 +255,13 @@ class ClaimService:
     async def _send(self, claim: ClaimRecord, request: RetroClaimRequest) -> ClaimOutcome:
         """POST once, the claim marked `sending` (and committed) before it leaves."""
         errors = _errors()
-        await asyncio.to_thread(self._outbox.mark_sending, claim.id)
+        try:
+            await asyncio.to_thread(self._outbox.mark_sending, claim.id,
+                                    unchanged_since=claim.updated_at)
+        except StaleClaim:
+            # Someone else (another task, another app on this till) moved it meanwhile.
+            current = await asyncio.to_thread(self._outbox.get, claim.id)
+            return self._already_claimed(current or claim)
         try:
             answer = await self._client.submit_retro_claim(request)
         except asyncio.CancelledError:

@@ -132,6 +132,10 @@ class InvalidTransition(OutboxError):
     """The claim's current state does not allow that change (e.g. a sent claim refused)."""
 
 
+class StaleClaim(OutboxError):
+    """The claim changed since the caller read it (another task or process is handling it)."""
+
+
 def default_outbox_path(till_id: str) -> Path:
     """`<user data dir>/claims-<till_id>.sqlite3`; till IDs are Intouch entity IDs."""
     if not re.fullmatch(r"[A-Za-z0-9._-]+", till_id) or till_id.strip(".") == "":
@@ -209,9 +213,15 @@ class ClaimsOutbox:
             )
             return self._require(claim_id)
 
-    def mark_sending(self, claim_id: str) -> ClaimRecord:
-        """About to POST (again): counts an attempt."""
-        return self._move(claim_id, "sending", attempts_increment=1)
+    def mark_sending(self, claim_id: str, *, unchanged_since: datetime | None = None
+                     ) -> ClaimRecord:
+        """About to POST (again): counts an attempt.
+
+        With `unchanged_since` (the `updated_at` the caller read), StaleClaim if the claim
+        changed since: of two processes deciding to resend the same claim, only one may.
+        """
+        return self._move(claim_id, "sending", attempts_increment=1,
+                          unchanged_since=unchanged_since)
 
     def mark_sent(self, claim_id: str, *, request_id: str, server_state: str) -> ClaimRecord:
         return self._move(claim_id, "sent", request_id=request_id, server_state=server_state,
@@ -255,10 +265,12 @@ class ClaimsOutbox:
         return _ImmediateTransaction(self._db)
 
     def _move(self, claim_id: str, state: ClaimState, *, attempts_increment: int = 0,
-              **fields: str | None) -> ClaimRecord:
+              unchanged_since: datetime | None = None, **fields: str | None) -> ClaimRecord:
         claim_id = str(claim_id)
         with self._lock, self._transaction():
             current = self._require(claim_id)
+            if unchanged_since is not None and current.updated_at != unchanged_since:
+                raise StaleClaim(f"claim {claim_id} changed since it was read")
             if state not in _TRANSITIONS[current.state]:
                 raise InvalidTransition(
                     f"claim {claim_id} is {current.state}; it cannot become {state}"
