@@ -20,6 +20,7 @@ from tillui.api import (
     IntouchClient,
     RequestNotFound,
     RetroNotAllowed,
+    Timeout,
     TransactionNotFound,
     Unavailable,
     build_retro_claim,
@@ -294,3 +295,21 @@ def test_nothing_listening_is_unavailable() -> None:
 
 async def _no_sleep(_seconds: float) -> None:
     return None
+
+
+def test_read_timeout_from_settings_over_loopback() -> None:
+    app = sandbox_app()
+    # Every attempt (first + 2 retries) is held longer than the 0.2 s read timeout.
+    app.state.sandbox.faults.inject("/v2/customers", "delay", count=3, delay_seconds=0.6)
+    with running_sandbox(app=app) as base_url:
+
+        async def exercise() -> None:
+            settings = demo_settings(base_url, workflow_base_url=base_url, read_timeout=0.2)
+            async with IntouchClient(settings, DEMO_SECRETS, sleep=_no_sleep) as client:
+                with pytest.raises(Timeout):
+                    await client.customer_details([ASHA_MOBILE])
+                # The faults are used up: the next call is answered in time.
+                details = await client.customer_details([ASHA_MOBILE])
+                assert details.id == DEMO.asha.customer_id
+
+        asyncio.run(exercise())
