@@ -58,9 +58,10 @@ def test_identifier_query_keeps_names_and_values_in_one_order():
 
 
 def test_masking_keeps_only_what_the_cashier_needs_to_confirm():
-    assert mask(Identifier("mobile", "919800000001")) == "********0001"
-    assert mask(Identifier("email", "asha.rao@example.com")) == "a*******@example.com"
-    assert mask(Identifier("cardnumber", "C12")) == "**2"
+    assert mask(Identifier("mobile", "919800000001")) == "****0001"
+    assert mask(Identifier("email", "asha.rao@example.com")) == "a***@example.com"
+    assert mask(Identifier("cardnumber", "C12")) == "****2"
+    assert mask(Identifier("cardnumber", "CARD0001")) == mask(Identifier("cardnumber", "CARDXXXXXXXX0001"))
 
 
 def test_guess_kind_files_scanned_codes():

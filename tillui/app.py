@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 class TillApp(App[None]):
     TITLE = "tillui"
-    CSS_PATH = stylesheet("base.tcss")
+    # The lookup screen is the default screen, whose own CSS_PATH Textual does not load.
+    CSS_PATH = [stylesheet("base.tcss"), stylesheet("lookup.tcss")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),

@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
 from tillui.clock import format_age, format_local
 from tillui.formatting import format_points
-from tillui.identifier_types import IDENTIFIER_LABELS
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.points_panel import PointsPanel
@@ -23,18 +22,22 @@ if TYPE_CHECKING:
     from tillui.api.models import CustomerLookup
     from tillui.app import TillApp
 
+SHORT_LABELS = {"mobile": "Mobile", "email": "Email", "externalId": "Ext. ID", "cardnumber": "Card"}
+
 
 class CustomerScreen(Screen[None]):
     app: "TillApp"
     CSS_PATH = stylesheet("customer.tcss")
     SCAN_TO_LOOK_UP = True
     BINDINGS = [
-        Binding("c", "claim", "Claim a bill", id="customer.claim"),
+        Binding("escape,n", "start_over", "New", id="customer.start_over",
+                tooltip="Forget this customer and look up another"),
+        Binding("c", "claim", "Claim", id="customer.claim", tooltip="Claim a recent non-member bill"),
         Binding("r", "requests", "Requests", id="customer.requests"),
-        Binding("a", "toggle_all_programs", "All programs", id="customer.all_programs"),
-        Binding("m", "toggle_mask", "Show IDs", id="customer.toggle_mask"),
+        Binding("a", "toggle_all_programs", "Programs", id="customer.all_programs",
+                tooltip="Points of the default program / of all programs"),
+        Binding("m", "toggle_mask", "IDs", id="customer.toggle_mask", tooltip="Show or mask identifiers"),
         Binding("f5,ctrl+r", "refresh", "Refresh", id="customer.refresh"),
-        Binding("escape,n", "start_over", "New customer", id="customer.start_over"),
     ]
 
     def __init__(self) -> None:
@@ -94,7 +97,7 @@ class CustomerScreen(Screen[None]):
                 continue
             if text:
                 text.append("   ")
-            text.append(f"{IDENTIFIER_LABELS[identifier.name]} ", style="dim")
+            text.append(f"{SHORT_LABELS[identifier.name]} ", style="dim")
             text.append(display(identifier, masked=masked))
         return text
 

@@ -16,7 +16,6 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
 from tillui.messages import ServicesFailed
-from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
 
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 
 class LookupScreen(Screen[None]):
     app: "TillApp"
-    CSS_PATH = stylesheet("lookup.tcss")
     AUTO_FOCUS = "#field-mobile"
     BINDINGS = [
         Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
@@ -43,7 +41,7 @@ class LookupScreen(Screen[None]):
             for kind in IDENTIFIER_NAMES:
                 yield IdentifierInput(kind, self._phone_region)
         yield Static(
-            "Fill any of them — more than one is fine. Enter looks up; a scanned card looks up at once.",
+            "Any of them, or several. Tab moves; a scanned card looks up at once.",
             id="lookup-hint",
         )
         yield LoadingIndicator(id="lookup-loading")

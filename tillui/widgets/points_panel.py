@@ -1,4 +1,4 @@
-"""Main, promised (delayed accrual + external trigger) and total points, side by side."""
+"""Main, promised (delayed accrual and external trigger) and total points, side by side."""
 
 from __future__ import annotations
 
@@ -15,30 +15,32 @@ if TYPE_CHECKING:
 
 
 class PointsFigure(Static):
-    """One labelled number."""
+    """One labelled number with a short line under it."""
 
-    def __init__(self, label: str, *, id: str) -> None:
+    def __init__(self, label: str, note: str, *, id: str) -> None:
         super().__init__(id=id, classes="points-figure")
         self.border_title = label
+        self.note = note
 
-    def set_value(self, value: str, detail: str = "") -> None:
-        self.update(f"{value}\n[dim]{detail}[/dim]" if detail else value)
+    def set_value(self, value: str) -> None:
+        self.update(f"{value}\n[dim]{self.note}[/dim]")
 
 
 class PointsPanel(Horizontal):
     def compose(self) -> ComposeResult:
-        yield PointsFigure("Main", id="points-main")
-        yield PointsFigure("Promised", id="points-promised")
-        yield PointsFigure("Total", id="points-total")
+        yield PointsFigure("Main", "redeemable now", id="points-main")
+        yield PointsFigure("Delayed", "promised", id="points-delayed")
+        yield PointsFigure("Ext. trigger", "promised", id="points-external")
+        yield PointsFigure("Total", "main + promised", id="points-total")
 
     def show(self, points: "PointsBalance", scope: str) -> None:
         self.border_title = f"Points — {scope}"
-        self.query_one("#points-main", PointsFigure).set_value(
-            format_points(points.main_points), "redeemable now")
-        self.query_one("#points-promised", PointsFigure).set_value(
-            format_points(points.promised_points),
-            f"delayed {format_points(points.delayed_accrual_points)} · "
-            f"ext. trigger {format_points(points.external_trigger_based_points)}",
-        )
-        self.query_one("#points-total", PointsFigure).set_value(
-            format_points(points.total_points), "main + promised")
+        self.border_subtitle = f"promised {format_points(points.promised_points)}"
+        figures = {
+            "#points-main": points.main_points,
+            "#points-delayed": points.delayed_accrual_points,
+            "#points-external": points.external_trigger_based_points,
+            "#points-total": points.total_points,
+        }
+        for selector, value in figures.items():
+            self.query_one(selector, PointsFigure).set_value(format_points(value))

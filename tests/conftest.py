@@ -1,0 +1,41 @@
+"""Shared fixtures: a fixed clock, and the app wired to the in-process sandbox (demo data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from typing import Any
+
+import pytest
+
+from tillui.clock import FixedClock
+
+IST = timezone(timedelta(hours=5, minutes=30))
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=IST)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW, tz=IST)
+
+
+@pytest.fixture
+def make_app(clock: FixedClock) -> Callable[..., Any]:
+    """Build a TillApp on the demo sandbox; keyword arguments tune the sandbox config."""
+
+    def build(*, flags: Mapping[str, Any] | None = None, scan_guard: bool = False, **sandbox_options: Any):
+        from tillui.app import TillApp
+        from tillui.demo import demo_services
+
+        factory = partial(demo_services, clock=clock, flags=flags, sandbox_options=sandbox_options)
+        app = TillApp(factory, clock=clock, demo=True)
+        app.scan_guard.enabled = scan_guard
+        return app
+
+    return build
+
+
+async def services_ready(app) -> None:
+    """Wait until the background load finished (tests then drive the screens)."""
+    await app.services()
