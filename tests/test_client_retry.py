@@ -150,6 +150,31 @@ async def test_total_time_bound_stops_retrying() -> None:
     assert len(recorder.requests) == 2
 
 
+async def test_retried_attempts_get_only_the_time_that_is_left() -> None:
+    clock = FakeClock()
+
+    def slow_failure(request: httpx.Request) -> httpx.Response:
+        clock.now += 5
+        return reply(503, {})
+
+    recorder = Recorder(slow_failure)
+    policy = RetryPolicy(total_seconds=12.0)
+    async with make_client(recorder, clock=clock, policy=policy) as client:
+        with pytest.raises(Unavailable):
+            await client.points_balance([MOBILE])
+    read_timeouts = [r.extensions["timeout"]["read"] for r in recorder.requests]
+    # settings.read_timeout is 10 s; the retries start 5.15 s and 10.45 s into a 12 s budget.
+    assert read_timeouts == pytest.approx([10.0, 6.85, 1.55])
+
+
+async def test_lookup_without_identifiers_is_a_bad_request() -> None:
+    recorder = Recorder(lambda request: reply(body=POINTS))
+    async with make_client(recorder) as client:
+        with pytest.raises(BadRequest):
+            await client.lookup([])
+    assert recorder.requests == []
+
+
 def claim_client(recorder: Recorder) -> IntouchClient:
     return make_client(recorder)
 

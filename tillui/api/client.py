@@ -263,6 +263,8 @@ class IntouchClient:
         )
 
     def _identifier_params(self, identifiers: Sequence[Identifier]) -> dict[str, str]:
+        if not identifiers:
+            raise BadRequest(None, "At least one identifier is needed for a lookup")
         return {"source": self._settings.source, **identifier_query(tuple(identifiers))}
 
     async def _fetch_oauth_token(self) -> IssuedToken:

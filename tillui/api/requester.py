@@ -93,7 +93,7 @@ class Requester:
         retries = 0
         while True:
             try:
-                return await self._attempt_authenticated(call)
+                return await self._attempt_authenticated(call, self._timeout(call, started))
             except IntouchError as error:
                 delay = None
                 if call.retry:
@@ -127,12 +127,29 @@ class Requester:
         except InvalidResponse as error:
             fail(call, error)
 
-    async def _attempt_authenticated(self, call: Call) -> Answer:
+    def _timeout(self, call: Call, started: float) -> httpx.Timeout:
+        """The client's timeouts, shortened so a retried GET ends within the policy's bound."""
+        configured = self._http.timeout
+        if not call.retry:
+            return configured
+        remaining = max(0.001, self._policy.total_seconds - (self._clock() - started))
+
+        def cap(seconds: float | None) -> float:
+            return remaining if seconds is None else min(seconds, remaining)
+
+        return httpx.Timeout(
+            connect=cap(configured.connect),
+            read=cap(configured.read),
+            write=cap(configured.write),
+            pool=cap(configured.pool),
+        )
+
+    async def _attempt_authenticated(self, call: Call, timeout: httpx.Timeout) -> Answer:
         if not call.authenticate:
-            return await self._attempt(call, {})
+            return await self._attempt(call, {}, timeout)
         headers = await self._auth.headers(call.target)
         try:
-            return await self._attempt(call, headers)
+            return await self._attempt(call, headers, timeout)
         except AuthError as error:
             if error.status != 401:
                 raise
@@ -140,9 +157,11 @@ class Requester:
             if renewed is None:
                 raise
             logger.info("%s %s: token refused, renewed once", call.method, call.label)
-            return await self._attempt(call, renewed)
+            return await self._attempt(call, renewed, timeout)
 
-    async def _attempt(self, call: Call, headers: dict[str, str]) -> Answer:
+    async def _attempt(
+        self, call: Call, headers: dict[str, str], timeout: httpx.Timeout
+    ) -> Answer:
         try:
             response = await self._http.request(
                 call.method,
@@ -150,6 +169,7 @@ class Requester:
                 params=call.params or None,
                 json=call.json,
                 headers=headers,
+                timeout=timeout,
             )
         except httpx.TimeoutException as exc:
             raise Timeout(None, f"No answer in time ({type(exc).__name__})") from exc
