@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tillui.sandbox import DEMO, FaultRule
+
+from .test_sandbox_support import client, error_code, lookup_params, make_app, state_of
+
+DETAILS = "/v2/customers/lookup/customerDetails"
+ASHA = lookup_params("mobile", DEMO.asha.mobile)
+
+
+async def test_status_fault_hits_the_next_n_requests_under_the_prefix_only():
+    app = make_app()
+    state_of(app).faults.inject("/v2/customers", "status", count=2, status=503)
+    async with client(app) as http:
+        other = await http.get(f"/v2/transactions/getByBillNumber/{DEMO.shared_bill_number}")
+        first = await http.get(DETAILS, params=ASHA)
+        second = await http.get(f"/v2/customers/{DEMO.asha.customer_id}")
+        third = await http.get(DETAILS, params=ASHA)
+    assert other.status_code == 200
+    assert (first.status_code, second.status_code, third.status_code) == (503, 503, 200)
+    assert error_code(first) == 503 and first.headers["X-Cap-Requestid"]
+    assert state_of(app).faults.rules == ()
+
+
+async def test_rate_limit_with_and_without_retry_after():
+    app = make_app()
+    faults = state_of(app).faults
+    faults.inject("/v2/", "rate_limit", retry_after=2)
+    faults.inject("/v2/", "rate_limit")
+    async with client(app) as http:
+        limited = await http.get(DETAILS, params=ASHA)
+        bare = await http.get(DETAILS, params=ASHA)
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "2"
+    assert error_code(limited) == 429
+    assert bare.status_code == 429 and "Retry-After" not in bare.headers
+
+
+async def test_malformed_json_and_html_bodies():
+    app = make_app()
+    faults = state_of(app).faults
+    faults.inject(DETAILS, "malformed_json")
+    faults.inject(DETAILS, "html", status=502)
+    async with client(app) as http:
+        malformed = await http.get(DETAILS, params=ASHA)
+        html = await http.get(DETAILS, params=ASHA)
+    assert malformed.status_code == 200
+    assert malformed.headers["content-type"].startswith("application/json")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(malformed.text)
+    assert html.status_code == 502 and html.headers["content-type"].startswith("text/html")
+    assert "<html>" in html.text
+
+
+async def test_delay_fault_and_latency():
+    app = make_app(latency_seconds=0.05)
+    state_of(app).faults.inject("/v2/", "delay", delay_seconds=0.15)
+    async with client(app) as http:
+        started = time.perf_counter()
+        delayed = await http.get(DETAILS, params=ASHA)
+        delayed_took = time.perf_counter() - started
+        started = time.perf_counter()
+        await http.get(DETAILS, params=ASHA)
+        plain_took = time.perf_counter() - started
+    assert delayed.status_code == 200 and delayed.json()["id"] == DEMO.asha.customer_id
+    assert delayed_took >= 0.2
+    assert 0.05 <= plain_took < 0.15
+
+
+async def test_http_control_api():
+    app = make_app()
+    async with client(app) as http:
+        armed = await http.post("/__sandbox/faults", json=[
+            {"pathPrefix": "/v2/customers", "kind": "status", "status": 500, "count": 3},
+            {"pathPrefix": "/api_gateway", "kind": "rate_limit", "retryAfter": 1},
+        ])
+        listed = await http.get("/__sandbox/faults")
+        failing = await http.get(DETAILS, params=ASHA)
+        cleared = await http.delete("/__sandbox/faults")
+        healthy = await http.get(DETAILS, params=ASHA)
+        bad = await http.post("/__sandbox/faults", json={"pathPrefix": "/v2", "kind": "explode"})
+        latency = await http.put("/__sandbox/latency", json={"seconds": 0.01})
+    assert armed.status_code == 200
+    assert [f["kind"] for f in listed.json()["faults"]] == ["status", "rate_limit"]
+    assert listed.json()["faults"][0]["count"] == 3
+    assert failing.status_code == 500
+    assert cleared.json()["faults"] == []
+    assert healthy.status_code == 200
+    assert bad.status_code == 400 and error_code(bad) == 99001
+    assert latency.json()["latencySeconds"] == 0.01
+    assert state_of(app).faults.latency_seconds == 0.01
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"path_prefix": "v2", "kind": "status"},
+        {"path_prefix": "/v2", "kind": "boom"},
+        {"path_prefix": "/v2", "kind": "status", "count": 0},
+        {"path_prefix": "/v2", "kind": "status", "status": 42},
+        {"path_prefix": "/v2", "kind": "delay", "delay_seconds": -1},
+    ],
+)
+def test_fault_rule_validation(kwargs):
+    with pytest.raises(ValueError):
+        FaultRule(**kwargs)
+
+
+async def test_unhandled_error_becomes_a_500_envelope(monkeypatch):
+    app = make_app()
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("tillui.sandbox.routes_customers.render.customer_details", explode)
+    async with client(app) as http:
+        response = await http.get(DETAILS, params=ASHA)
+    assert response.status_code == 500 and error_code(response) == 500
+    assert response.headers["X-Cap-Requestid"]
