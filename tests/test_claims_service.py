@@ -326,6 +326,24 @@ async def test_two_apps_on_one_till_reconciling_at_once_resend_once(fake, path):
     assert fake.posts == 2  # the first, lost one and a single resend
 
 
+async def test_a_claim_settled_by_another_app_meanwhile_is_reported_not_touched(fake, path):
+    fake.behaviour = ["lost_answer"]
+    await submit(service(fake, path))
+    fake.list_gate = asyncio.Event()
+    svc = service(fake, path)
+    task = asyncio.create_task(svc.reconcile())
+    await asyncio.sleep(0.05)
+    other_app = ClaimsOutbox(path)
+    [claim] = other_app.unresolved()
+    other_app.mark_refused(claim.id, error="Checked by a supervisor")
+    fake.list_gate.set()
+    [outcome] = await task
+    assert outcome.refused and not outcome.posted
+    assert outcome.message == "The claim was refused: Checked by a supervisor"
+    assert ClaimsOutbox(path).get(claim.id).state == "refused"
+    assert fake.posts == 1
+
+
 async def test_reconcile_leaves_claims_in_flight_alone(fake, path):
     svc = service(fake, path)
     fake.release = asyncio.Event()

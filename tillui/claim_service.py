@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
-from tillui.claims import ClaimRecord, ClaimsOutbox, DuplicateClaim, StaleClaim
+from tillui.claims import ClaimRecord, ClaimsOutbox, DuplicateClaim, OutboxError, StaleClaim
 
 if TYPE_CHECKING:
     from tillui.api.models import RetroClaimRequest, RetroRequest, RetroRequestPage, WorkflowRequest
@@ -184,7 +184,13 @@ class ClaimService:
             if claim.transaction_id in self._in_flight:  # a submit started meanwhile
                 continue
             with self._slot(claim.transaction_id) as slot:
-                outcome = await self._settle(claim, found.get(claim.transaction_id), complete)
+                try:
+                    outcome = await self._settle(claim, found.get(claim.transaction_id),
+                                                 complete)
+                except OutboxError:
+                    # Another app on this till settled it since we listed it.
+                    current = await asyncio.to_thread(self._outbox.get, claim.id)
+                    outcome = self._already_claimed(current or claim)
                 slot.set_result(outcome)
             outcomes.append(outcome)
         return outcomes
@@ -321,6 +327,10 @@ class ClaimService:
 
     @staticmethod
     def _already_claimed(record: ClaimRecord) -> ClaimOutcome:
+        """What an existing claim of the bill means for the cashier (nothing is sent)."""
+        if record.state == "refused":
+            return ClaimOutcome(record, "refused", f"The claim was refused: {record.error}",
+                                server_message=record.error)
         if record.state == "sent":
             message = (f"This bill is already claimed: request {record.request_id}, "
                        f"{_state_words(record.server_state or '')}.")
