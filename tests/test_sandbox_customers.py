@@ -127,9 +127,11 @@ async def test_customer_by_id():
         found = await http.get(f"/v2/customers/{DEMO.meera.customer_id}", params={"source": "INSTORE"})
         missing = await http.get("/v2/customers/1", params={"source": "INSTORE"})
         junk = await http.get("/v2/customers/abc")
+        superscript = await http.get("/v2/customers/\u00b2")
     assert found.json()["profiles"][0]["firstName"] == "Meera"
     assert error_code(missing) == 8015 and missing.status_code == 404
     assert error_code(junk) == 8015
+    assert error_code(superscript) == 8015
 
 
 async def test_points_balance_document_003_shape_and_program_table():

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -74,3 +76,12 @@ def test_main_prints_how_to_use_it_and_writes_the_journal(tmp_path, capsys, monk
     assert DEMO.username in out and DEMO.asha.mobile in out and str(DEMO.till_id) in out
     assert str(journal) in out
     assert len(journal.read_text().splitlines()) == 40
+
+
+def test_importing_the_sandbox_stays_independent_of_the_app():
+    code = (
+        "import sys, tillui.sandbox\n"
+        "loaded = [m for m in ('textual', 'tillui.api', 'uvicorn') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30)

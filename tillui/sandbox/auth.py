@@ -87,6 +87,8 @@ def issue_oauth_token(state: SandboxState, key: object, secret: object) -> tuple
         raise ApiError(UNAUTHORIZED, "Invalid OAuth key or secret")
     ttl = state.config.oauth_ttl_seconds
     issued = state.now()
+    for expired in [t for t, expiry in state.oauth_tokens.items() if expiry <= issued]:
+        del state.oauth_tokens[expired]
     header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     claims = _b64url(json.dumps({"sub": key, "iat": int(issued.timestamp()),
                                  "exp": int(issued.timestamp()) + ttl}).encode())

@@ -55,7 +55,7 @@ class BulkHistory:
 
     def index_of_bill(self, bill_number: str) -> int | None:
         digits = bill_number.removeprefix(_BILL_PREFIX)
-        if digits == bill_number or not digits.isdigit():
+        if digits == bill_number or not (digits.isascii() and digits.isdigit()):
             return None
         index = self.count - int(digits)
         return index if 0 <= index < self.count else None

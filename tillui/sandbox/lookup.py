@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .errors import CUSTOMER_NOT_FOUND, IDENTIFIERS_MISSING, SOURCE_MISSING, ApiError
-from .model import Customer
+from .model import Customer, parse_id
 from .state import SandboxState
 
 # Names are case-insensitive (document 000's example sends `externalID`).
@@ -57,4 +57,5 @@ def lookup_customer(state: SandboxState, params: Mapping[str, str]) -> Customer:
 
 
 def customer_by_path_id(state: SandboxState, raw_id: str) -> Customer | None:
-    return state.customers.get(int(raw_id)) if raw_id.isdigit() else None
+    customer_id = parse_id(raw_id)
+    return None if customer_id is None else state.customers.get(customer_id)

@@ -119,3 +119,8 @@ class WorkflowRequest:
     end_time: datetime | None
     task_payload: dict[str, Any]
     retro_request: RetroRequest
+
+
+def parse_id(text: str) -> int | None:
+    """A numeric ID from a path or entityInfo ("50682289"), or None (ASCII digits only)."""
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from . import render
 from .errors import CUSTOMER_NOT_FOUND, INVALID_PARAMETER, ApiError
 from .lookup import customer_by_path_id, lookup_customer
-from .model import Customer, ProgramMembership
+from .model import Customer, ProgramMembership, parse_id
 from .web import ok, require_v2_auth
 
 
@@ -34,9 +34,10 @@ def _programs_for_balance(customer: Customer, request: Request) -> list[ProgramM
         return list(customer.programs)
     program_id = params.get("programId", "").strip()
     if program_id:
-        if not program_id.isdigit():
+        wanted = parse_id(program_id)
+        if wanted is None:
             raise ApiError(INVALID_PARAMETER, "programId must be an integer")
-        return [p for p in customer.programs if p.program_id == int(program_id)]
+        return [p for p in customer.programs if p.program_id == wanted]
     return customer.programs[:1]
 
 

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from . import render
 from .errors import INVALID_PARAMETER, TRANSACTION_NOT_FOUND, TRANSACTION_TYPE_MISMATCH, ApiError
+from .model import parse_id
 from .retro import apply_retro
 from .web import int_query, ok, read_json, require_v2_auth
 
@@ -43,8 +44,8 @@ async def by_id(request: Request) -> JSONResponse:
     state = require_v2_auth(request)
     # REGULAR when no type is sent, as for the other v2 transaction reads.
     wanted = _type_param(request, default="REGULAR")
-    raw_id = request.path_params["transaction_id"]
-    txn = state.transactions.get(int(raw_id)) if raw_id.isdigit() else None
+    transaction_id = parse_id(request.path_params["transaction_id"])
+    txn = None if transaction_id is None else state.transactions.get(transaction_id)
     if txn is None:
         raise ApiError(TRANSACTION_NOT_FOUND)
     if txn.type != wanted:

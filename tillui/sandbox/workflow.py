@@ -24,7 +24,7 @@ from .errors import (
     WORKFLOW_REQUEST_NOT_FOUND,
     ApiError,
 )
-from .model import APPROVED, AWAITING_CHECKER, FAILED, RetroRequest, WorkflowRequest
+from .model import APPROVED, AWAITING_CHECKER, FAILED, RetroRequest, WorkflowRequest, parse_id
 from .retro import apply_retro, check_limits, claim_subjects, parse_retro_body
 from .state import SandboxState
 
@@ -79,7 +79,8 @@ def submit_claim(state: SandboxState, body: Any) -> WorkflowRequest:
         raise ApiError(INVALID_WORKFLOW_PAYLOAD, "The request body must be a JSON object")
     info = _entity_info(body)
     task = _task_payload(body)
-    till = state.till(int(info["tillId"])) if info["tillId"].isdigit() else None
+    till_id = parse_id(info["tillId"])
+    till = None if till_id is None else state.till(till_id)
     if till is None:
         raise ApiError(UNKNOWN_TILL)
     txn, customer = claim_subjects(state, parse_retro_body(task["body"]))
