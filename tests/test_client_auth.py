@@ -26,7 +26,14 @@ from tests.test_client_helpers import (
     make_settings,
     reply,
 )
-from tillui.api import AuthError, basic_authorization, basic_credentials, md5_hex
+from tillui.api import (
+    AuthError,
+    IntouchClient,
+    Unavailable,
+    basic_authorization,
+    basic_credentials,
+    md5_hex,
+)
 from tillui.settings import Secrets
 
 
@@ -100,7 +107,7 @@ class OAuthServer:
         return reply(body=POINTS)
 
 
-def oauth_client(server: OAuthServer, clock: FakeClock | None = None):  # noqa: ANN201
+def oauth_client(server: OAuthServer, clock: FakeClock | None = None) -> IntouchClient:
     return make_client(server, settings=make_settings(auth_mode="oauth"), clock=clock)
 
 
@@ -111,9 +118,7 @@ async def test_oauth_token_is_fetched_once_and_sent_as_header() -> None:
         await client.points_balance([MOBILE])
     assert server.issued == 1
     assert server.seen_tokens == ["jwt-1", "jwt-1"]
-    assert server.token_bodies[0] == (
-        f'{{"key":"{OAUTH_KEY}","secret":"{OAUTH_SECRET}"}}'.encode()
-    )
+    assert server.token_bodies[0] == (f'{{"key":"{OAUTH_KEY}","secret":"{OAUTH_SECRET}"}}'.encode())
 
 
 async def test_oauth_token_is_renewed_before_its_ttl_runs_out() -> None:
@@ -176,7 +181,7 @@ async def test_no_secret_in_repr_or_logs(caplog: pytest.LogCaptureFixture) -> No
     caplog.set_level(logging.DEBUG)
     failing = Recorder(lambda request: reply(503, {"errors": []}))
     async with make_client(failing) as client:
-        with pytest.raises(Exception):  # noqa: B017, PT011 - the kind is tested elsewhere
+        with pytest.raises(Unavailable):
             await client.points_balance([MOBILE])
         text = repr(client) + str(client)
     server = OAuthServer(reject_all=True)

@@ -109,8 +109,11 @@ async def test_timeout_and_connection_errors() -> None:
     "response",
     [
         httpx.Response(200, content=b'{"entityId": 1, "totalPoints": ', headers={}),
-        httpx.Response(200, content=b"<html><body>Gateway login</body></html>",
-                       headers={"content-type": "text/html"}),
+        httpx.Response(
+            200,
+            content=b"<html><body>Gateway login</body></html>",
+            headers={"content-type": "text/html"},
+        ),
         httpx.Response(200, content=b""),
         httpx.Response(200, json={"unexpected": "shape"}),
         httpx.Response(200, json=[1, 2, 3]),

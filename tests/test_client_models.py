@@ -127,7 +127,9 @@ def test_claim_hides_the_authorization_header_except_on_the_wire() -> None:
 
 def test_claim_needs_credentials_and_entity_ids() -> None:
     with pytest.raises(BadRequest, match="till_id"):
-        build_retro_claim(make_settings(till_id=""), make_secrets(), transaction_id=1, customer_id=2)
+        build_retro_claim(
+            make_settings(till_id=""), make_secrets(), transaction_id=1, customer_id=2
+        )
     with pytest.raises(AuthError, match="password"):
         build_retro_claim(make_settings(), Secrets(), transaction_id=1, customer_id=2)
 
@@ -167,9 +169,11 @@ def test_workflow_details_keep_unknown_keys() -> None:
 
 
 def test_index_points_example_parses_with_exact_decimals() -> None:
-    raw = decode_json(b'{"entityId": 1, "totalPoints": 8850.500, "mainPoints": 8500.000, '
-                      b'"promisedPoints": 350.5, "promisedPointsBreakup": '
-                      b'{"delayedAccrualPoints": 250.5, "externalTriggerBasedPoints": 100}}')
+    raw = decode_json(
+        b'{"entityId": 1, "totalPoints": 8850.500, "mainPoints": 8500.000, '
+        b'"promisedPoints": 350.5, "promisedPointsBreakup": '
+        b'{"delayedAccrualPoints": 250.5, "externalTriggerBasedPoints": 100}}'
+    )
     points = PointsBalance.model_validate(raw)
     assert points.total_points == Decimal("8850.500")
     assert str(points.delayed_accrual_points) == "250.5"
@@ -184,7 +188,9 @@ def test_index_points_example_parses_with_exact_decimals() -> None:
 
 
 def test_customer_details_flatten_the_api_shape() -> None:
-    details = CustomerDetails.model_validate(decode_json(httpx.Response(200, json=CUSTOMER).content))
+    details = CustomerDetails.model_validate(
+        decode_json(httpx.Response(200, json=CUSTOMER).content)
+    )
     assert details.id == 565039505
     assert details.name == "Asha Rao"
     assert details.identifier("mobile") == "919800000001"
@@ -255,8 +261,14 @@ def test_transaction_parses_with_aware_billing_time() -> None:
 async def test_transaction_endpoints_paths_and_encoding() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if "getByBillNumber" in request.url.path:
-            return reply(body={"pagination": {"limit": 10, "offset": 0, "total": 1},
-                               "data": [TRANSACTION], "warnings": [], "errors": []})
+            return reply(
+                body={
+                    "pagination": {"limit": 10, "offset": 0, "total": 1},
+                    "data": [TRANSACTION],
+                    "warnings": [],
+                    "errors": [],
+                }
+            )
         return reply(body=TRANSACTION)
 
     recorder = Recorder(handler)

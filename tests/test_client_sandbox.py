@@ -255,7 +255,9 @@ async def test_transient_fault_is_retried(app: Starlette, client: IntouchClient)
 async def test_claim_fault_is_outcome_unknown(app: Starlette, client: IntouchClient) -> None:
     app.state.sandbox.faults.inject("/api_gateway", "status", status=503)
     claim = build_retro_claim(
-        demo_settings(), DEMO_SECRETS, transaction_id=journal(app)[-1],
+        demo_settings(),
+        DEMO_SECRETS,
+        transaction_id=journal(app)[-1],
         customer_id=DEMO.omar.customer_id,
     )
     with pytest.raises(ClaimOutcomeUnknown):
@@ -285,8 +287,9 @@ def test_nothing_listening_is_unavailable() -> None:
         pass  # the server has stopped: its port now refuses connections
 
     async def exercise() -> None:
-        async with IntouchClient(demo_settings(base_url, connect_timeout=1), DEMO_SECRETS,
-                                 sleep=_no_sleep) as client:
+        async with IntouchClient(
+            demo_settings(base_url, connect_timeout=1), DEMO_SECRETS, sleep=_no_sleep
+        ) as client:
             with pytest.raises(Unavailable):
                 await client.points_balance([ASHA_MOBILE])
 

@@ -145,7 +145,9 @@ class Authenticator:
     ) -> None:
         self._settings = settings
         self._secrets = secrets
-        self._tokens = OAuthTokens(fetch_token, clock=clock) if settings.auth_mode == "oauth" else None
+        self._tokens = (
+            OAuthTokens(fetch_token, clock=clock) if settings.auth_mode == "oauth" else None
+        )
 
     async def headers(self, target: Target) -> dict[str, str]:
         if target is Target.WORKFLOW:

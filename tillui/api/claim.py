@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import SecretStr
+
 from tillui.api.auth import basic_authorization
 from tillui.api.errors import BadRequest
 from tillui.api.models.workflow import (
@@ -55,7 +57,7 @@ def build_retro_claim(
                     notes=notes,
                 ),
                 headers=RetroTaskHeaders(
-                    authorization=basic_authorization(settings, secrets),
+                    authorization=SecretStr(basic_authorization(settings, secrets)),
                     client_signature=settings.client_signature,
                 ),
             )

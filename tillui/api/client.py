@@ -195,7 +195,9 @@ class IntouchClient:
     ) -> RetroRequestPage:
         params = self._identifier_params(identifiers)
         params |= {"changeType": "RETRO", "limit": str(limit), "offset": str(offset)}
-        call = self._get("/v2/customers/lookup/retroRequest", CallKind.RETRO_REQUESTS, params=params)
+        call = self._get(
+            "/v2/customers/lookup/retroRequest", CallKind.RETRO_REQUESTS, params=params
+        )
         return await self._requester.fetch(call, RetroRequestPage)
 
     # Request workflow ------------------------------------------------------------------------

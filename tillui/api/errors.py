@@ -127,9 +127,7 @@ class Unavailable(IntouchError):
 class Timeout(IntouchError):
     """The server did not answer within the configured time."""
 
-    default_hint = (
-        "The loyalty service took too long to answer. Try again in a moment."
-    )
+    default_hint = "The loyalty service took too long to answer. Try again in a moment."
 
 
 class InvalidResponse(IntouchError):

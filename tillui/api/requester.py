@@ -107,7 +107,11 @@ class Requester:
                     fail(call, error)
                 logger.info(
                     "%s %s: %s, retry %d in %.2fs (request id %s)",
-                    call.method, call.label, type(error).__name__, retries + 1, delay,
+                    call.method,
+                    call.label,
+                    type(error).__name__,
+                    retries + 1,
+                    delay,
                     error.request_id,
                 )
                 await self._sleep(delay)
@@ -159,9 +163,7 @@ class Requester:
             logger.info("%s %s: token refused, renewed once", call.method, call.label)
             return await self._attempt(call, renewed, timeout)
 
-    async def _attempt(
-        self, call: Call, headers: dict[str, str], timeout: httpx.Timeout
-    ) -> Answer:
+    async def _attempt(self, call: Call, headers: dict[str, str], timeout: httpx.Timeout) -> Answer:
         try:
             response = await self._http.request(
                 call.method,
@@ -198,9 +200,7 @@ def read_answer(call: Call, response: httpx.Response) -> Answer:
         )
     if not decoded:
         content_type = response.headers.get("content-type", "no content type")
-        raise InvalidResponse(
-            None, f"The answer was not JSON ({content_type})", request_id, status
-        )
+        raise InvalidResponse(None, f"The answer was not JSON ({content_type})", request_id, status)
     return Answer(body, request_id, status)
 
 
@@ -245,7 +245,12 @@ def log_failure(call: Call, error: IntouchError) -> None:
     logger.log(
         level,
         "%s %s failed: %s: %s (code %s, HTTP %s, request id %s)",
-        call.method, call.label, type(error).__name__, error.message, error.code, error.status,
+        call.method,
+        call.label,
+        type(error).__name__,
+        error.message,
+        error.code,
+        error.status,
         error.request_id,
         extra={"request_id": error.request_id},
     )

@@ -40,7 +40,9 @@ class Entity(ApiModel):
     time_zone_id: int | None = None
     currency_id: int | None = None
     language_id: int | None = None
-    is_default: bool | None = Field(default=None, alias="default")
+    is_default: bool | None = Field(
+        default=None, validation_alias="default", serialization_alias="default"
+    )
 
 
 class Pagination(ApiModel):

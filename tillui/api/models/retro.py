@@ -37,5 +37,7 @@ class RetroRequestPage(ApiModel):
     """One page of retro requests, in the order the server gave them."""
 
     pagination: Pagination
-    items: list[RetroRequest] = Field(default_factory=list, alias="data")
+    items: list[RetroRequest] = Field(
+        default_factory=list, validation_alias="data", serialization_alias="data"
+    )
     warnings: list[Any] = Field(default_factory=list)

@@ -46,9 +46,17 @@ class RetroTaskBody(ApiModel):
 class RetroTaskHeaders(ApiModel):
     """Headers of the executed PUT: the till's credentials and who made the claim."""
 
-    authorization: SecretStr = Field(alias="Authorization")
-    content_type: str = Field(default="application/json", alias="content-type")
-    client_signature: str = Field(alias="X-CAP-CLIENT-SIGNATURE")
+    authorization: SecretStr = Field(
+        validation_alias="Authorization", serialization_alias="Authorization"
+    )
+    content_type: str = Field(
+        default="application/json",
+        validation_alias="content-type",
+        serialization_alias="content-type",
+    )
+    client_signature: str = Field(
+        validation_alias="X-CAP-CLIENT-SIGNATURE", serialization_alias="X-CAP-CLIENT-SIGNATURE"
+    )
 
     @field_serializer("authorization", when_used="json")
     def _reveal_for_the_wire(self, value: SecretStr) -> str:
@@ -68,7 +76,9 @@ class IntouchApiTask(ApiModel):
 
 
 class ClaimPayload(ApiModel):
-    intouch_api_task: IntouchApiTask = Field(alias=RETRO_TASK_KEY)
+    intouch_api_task: IntouchApiTask = Field(
+        validation_alias=RETRO_TASK_KEY, serialization_alias=RETRO_TASK_KEY
+    )
 
 
 class RetroClaimRequest(ApiModel):
@@ -95,11 +105,19 @@ class WorkflowDetails(ApiModel):
 
     model_config = ConfigDict(extra="allow")
 
-    intouch_api_task: IntouchApiTask | None = Field(default=None, alias=RETRO_TASK_KEY)
-    validate_maker_access_output: bool | None = Field(
-        default=None, alias="ValidateMakerAccess_Output"
+    intouch_api_task: IntouchApiTask | None = Field(
+        default=None, validation_alias=RETRO_TASK_KEY, serialization_alias=RETRO_TASK_KEY
     )
-    validate_payload_output: bool | None = Field(default=None, alias="ValidatePayload_Output")
+    validate_maker_access_output: bool | None = Field(
+        default=None,
+        validation_alias="ValidateMakerAccess_Output",
+        serialization_alias="ValidateMakerAccess_Output",
+    )
+    validate_payload_output: bool | None = Field(
+        default=None,
+        validation_alias="ValidatePayload_Output",
+        serialization_alias="ValidatePayload_Output",
+    )
 
 
 class WorkflowRequest(ApiModel):
@@ -134,7 +152,9 @@ class AdminDecision(ApiModel):
 
 
 class AdminDecisionPayload(ApiModel):
-    admin_task: AdminDecision = Field(alias=ADMIN_TASK_KEY)
+    admin_task: AdminDecision = Field(
+        validation_alias=ADMIN_TASK_KEY, serialization_alias=ADMIN_TASK_KEY
+    )
 
 
 class WorkflowDecision(ApiModel):
