@@ -24,12 +24,18 @@ ASHA = lookup_params("mobile", DEMO.asha.mobile)
 
 
 def test_documented_worked_example_header_value():
-    assert basic(DEMO.example_username, DEMO.example_password) == f"Basic {DEMO.example_basic_value}"
+    assert (
+        basic(DEMO.example_username, DEMO.example_password) == f"Basic {DEMO.example_basic_value}"
+    )
 
 
 @pytest.mark.parametrize(
     "authorization",
-    [basic(), basic(DEMO.example_username, DEMO.example_password), f"Basic {DEMO.example_basic_value}"],
+    [
+        basic(),
+        basic(DEMO.example_username, DEMO.example_password),
+        f"Basic {DEMO.example_basic_value}",
+    ],
 )
 async def test_basic_auth_accepted(authorization):
     async with client(make_app(), Authorization=authorization) as http:
@@ -49,8 +55,11 @@ def _raw_basic(text: str) -> str:
         {"Authorization": basic(username="someone.else")},
         # The plain password instead of its MD5, and an upper-case MD5: both refused.
         {"Authorization": _raw_basic(f"{DEMO.username}:{DEMO.password}")},
-        {"Authorization": _raw_basic(
-            f"{DEMO.username}:{hashlib.md5(DEMO.password.encode()).hexdigest().upper()}")},
+        {
+            "Authorization": _raw_basic(
+                f"{DEMO.username}:{hashlib.md5(DEMO.password.encode()).hexdigest().upper()}"
+            )
+        },
         {"Authorization": "Basic !!!not-base64"},
         {"Authorization": "Bearer abc"},
         {"X-CAP-API-OAUTH-TOKEN": "made.up.token"},
@@ -60,8 +69,11 @@ async def test_v2_auth_failures_are_401_envelopes(headers):
     app = make_app()
     transport_headers = headers or {"X-Nothing": "1"}
     async with client(app, **transport_headers) as http:
-        for path in (DETAILS, f"/v2/customers/{DEMO.asha.customer_id}/retroRequest",
-                     "/v2/transactions/getByBillNumber/000042"):
+        for path in (
+            DETAILS,
+            f"/v2/customers/{DEMO.asha.customer_id}/retroRequest",
+            "/v2/transactions/getByBillNumber/000042",
+        ):
             response = await http.get(path, params=ASHA)
             assert response.status_code == 401
             assert error_code(response) == 401
@@ -91,7 +103,12 @@ async def test_oauth_token_flow_and_expiry():
 
 @pytest.mark.parametrize(
     "body",
-    [{"key": DEMO.oauth_key, "secret": "nope"}, {"key": "nope", "secret": DEMO.oauth_secret}, {}, []],
+    [
+        {"key": DEMO.oauth_key, "secret": "nope"},
+        {"key": "nope", "secret": DEMO.oauth_secret},
+        {},
+        [],
+    ],
 )
 async def test_oauth_bad_key_or_secret(body):
     async with client(make_app()) as http:

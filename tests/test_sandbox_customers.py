@@ -22,8 +22,10 @@ async def test_customer_details_shape_for_asha():
     [profile] = body["profiles"]
     assert (profile["firstName"], profile["lastName"]) == ("Asha", "Rao")
     assert {(i["type"], i["value"]) for i in profile["identifiers"]} == {
-        ("mobile", "919800000001"), ("email", "asha.rao@example.com"),
-        ("externalId", "EXT0001"), ("cardnumber", "CARD0001"),
+        ("mobile", "919800000001"),
+        ("email", "asha.rao@example.com"),
+        ("externalId", "EXT0001"),
+        ("cardnumber", "CARD0001"),
     }
     loyalty = body["loyaltyInfo"]
     assert loyalty["loyaltyType"] == "loyalty"
@@ -43,9 +45,12 @@ async def test_customer_details_shape_for_asha():
 
 async def test_names_are_case_insensitive_and_extra_params_ignored():
     # Document 000's example spells the name `externalID`.
-    params = lookup_params("email,mobile,externalID",
-                           f"{DEMO.omar.email},{DEMO.omar.mobile},{DEMO.omar.external_id}",
-                           embed="points", whatever="1")
+    params = lookup_params(
+        "email,mobile,externalID",
+        f"{DEMO.omar.email},{DEMO.omar.mobile},{DEMO.omar.external_id}",
+        embed="points",
+        whatever="1",
+    )
     async with client(make_app()) as http:
         response = await http.get(DETAILS, params=params)
     assert response.status_code == 200
@@ -76,15 +81,18 @@ async def test_lookup_errors(params, code):
 
 
 async def test_dual_eligibility_primary_wins_over_secondaries_pointing_elsewhere():
-    params = lookup_params("email,mobile,externalId",
-                           f"{DEMO.asha.email},{DEMO.omar.mobile},{DEMO.nikhil.external_id}")
+    params = lookup_params(
+        "email,mobile,externalId", f"{DEMO.asha.email},{DEMO.omar.mobile},{DEMO.nikhil.external_id}"
+    )
     async with client(make_app()) as http:
         response = await http.get(DETAILS, params=params)
     assert response.json()["id"] == DEMO.omar.customer_id
 
 
-@pytest.mark.parametrize("name,value", [("email", DEMO.asha.email), ("externalId", "EXT0001"),
-                                         ("cardnumber", "CARD0001")])
+@pytest.mark.parametrize(
+    "name,value",
+    [("email", DEMO.asha.email), ("externalId", "EXT0001"), ("cardnumber", "CARD0001")],
+)
 async def test_dual_eligibility_lone_secondary_is_not_found(name, value):
     async with client(make_app()) as http:
         response = await http.get(DETAILS, params=lookup_params(name, value))
@@ -124,7 +132,9 @@ async def test_other_primary_identifier():
 
 async def test_customer_by_id():
     async with client(make_app()) as http:
-        found = await http.get(f"/v2/customers/{DEMO.meera.customer_id}", params={"source": "INSTORE"})
+        found = await http.get(
+            f"/v2/customers/{DEMO.meera.customer_id}", params={"source": "INSTORE"}
+        )
         missing = await http.get("/v2/customers/1", params={"source": "INSTORE"})
         junk = await http.get("/v2/customers/abc")
         superscript = await http.get("/v2/customers/\u00b2")
@@ -139,16 +149,29 @@ async def test_points_balance_document_003_shape_and_program_table():
     asha = DEMO.asha
     async with client(app) as http:
         default = (await http.get(BALANCE, params=lookup_params("mobile", asha.mobile))).json()
-        coffee = (await http.get(BALANCE, params=lookup_params(
-            "mobile", asha.mobile, programId="1002"))).json()
-        everything = (await http.get(BALANCE, params=lookup_params(
-            "mobile", asha.mobile, programId="1002", fetchDataForAllPrograms="true"))).json()
+        coffee = (
+            await http.get(BALANCE, params=lookup_params("mobile", asha.mobile, programId="1002"))
+        ).json()
+        everything = (
+            await http.get(
+                BALANCE,
+                params=lookup_params(
+                    "mobile", asha.mobile, programId="1002", fetchDataForAllPrograms="true"
+                ),
+            )
+        ).json()
         by_id = (await http.get(f"/v2/customers/{asha.customer_id}/points/balance")).json()
         unknown = await http.get("/v2/customers/42/points/balance")
     assert default == {
-        "entityId": asha.customer_id, "entityType": "CUSTOMER", "totalPoints": 8850.5,
-        "mainPoints": 8500.0, "promisedPoints": 350.5,
-        "promisedPointsBreakup": {"delayedAccrualPoints": 250.5, "externalTriggerBasedPoints": 100.0},
+        "entityId": asha.customer_id,
+        "entityType": "CUSTOMER",
+        "totalPoints": 8850.5,
+        "mainPoints": 8500.0,
+        "promisedPoints": 350.5,
+        "promisedPointsBreakup": {
+            "delayedAccrualPoints": 250.5,
+            "externalTriggerBasedPoints": 100.0,
+        },
         "warnings": [],
     }
     assert by_id == default
@@ -167,7 +190,9 @@ async def test_generated_population_and_speed():
     customers = list(state.customers)
     assert len(customers) == 240 + len(DEMO.customers)
     assert {c.loyalty_type for c in customers} == {"loyalty", "non_loyalty"}
-    assert all({"mobile", "email", "externalId", "cardnumber"} <= set(c.identifiers) for c in customers)
+    assert all(
+        {"mobile", "email", "externalId", "cardnumber"} <= set(c.identifiers) for c in customers
+    )
     assert len({c.identifiers["mobile"] for c in customers}) == len(customers)
     programs = [p for c in customers for p in c.programs]
     assert {p.program_id for p in programs} == {1001, 1002, 1003}

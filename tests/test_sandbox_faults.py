@@ -74,10 +74,13 @@ async def test_delay_fault_and_latency():
 async def test_http_control_api():
     app = make_app()
     async with client(app) as http:
-        armed = await http.post("/__sandbox/faults", json=[
-            {"pathPrefix": "/v2/customers", "kind": "status", "status": 500, "count": 3},
-            {"pathPrefix": "/api_gateway", "kind": "rate_limit", "retryAfter": 1},
-        ])
+        armed = await http.post(
+            "/__sandbox/faults",
+            json=[
+                {"pathPrefix": "/v2/customers", "kind": "status", "status": 500, "count": 3},
+                {"pathPrefix": "/api_gateway", "kind": "rate_limit", "retryAfter": 1},
+            ],
+        )
         listed = await http.get("/__sandbox/faults")
         failing = await http.get(DETAILS, params=ASHA)
         cleared = await http.delete("/__sandbox/faults")

@@ -9,12 +9,37 @@ from tillui.sandbox import DEMO
 from .test_sandbox_support import client, error_code, lookup_params, make_app
 
 ENTITY_KEYS = {
-    "id", "code", "description", "name", "type", "referenceId", "adminType", "isActive",
-    "isOuEnabled", "timeZoneId", "currencyId", "languageId", "default",
+    "id",
+    "code",
+    "description",
+    "name",
+    "type",
+    "referenceId",
+    "adminType",
+    "isActive",
+    "isOuEnabled",
+    "timeZoneId",
+    "currencyId",
+    "languageId",
+    "default",
 }
 ITEM_KEYS = {
-    "id", "status", "addedBy", "addedByParent", "updatedBy", "addedOn", "updatedOn", "userId",
-    "requestId", "baseType", "reason", "comments", "transactionId", "warnings", "reqAdd", "oneStep",
+    "id",
+    "status",
+    "addedBy",
+    "addedByParent",
+    "updatedBy",
+    "addedOn",
+    "updatedOn",
+    "userId",
+    "requestId",
+    "baseType",
+    "reason",
+    "comments",
+    "transactionId",
+    "warnings",
+    "reqAdd",
+    "oneStep",
 }
 
 
@@ -56,8 +81,12 @@ async def test_default_limit_and_paging_edges():
     assert len(second["data"]) == 2
     assert {i["id"] for i in first["data"]}.isdisjoint(i["id"] for i in second["data"])
     assert past["data"] == [] and past["pagination"]["total"] == 12
-    assert far == {"pagination": {"limit": 3, "offset": 500, "total": 12}, "data": [],
-                   "warnings": [], "errors": []}
+    assert far == {
+        "pagination": {"limit": 3, "offset": 500, "total": 12},
+        "data": [],
+        "warnings": [],
+        "errors": [],
+    }
     assert other_type["data"] == [] and other_type["pagination"]["total"] == 0
 
 
@@ -73,8 +102,11 @@ async def test_bulk_buyer_has_5000_requests_paged_lazily():
     bulk = DEMO.bulk.customer_id
     async with client(app) as http:
         first = (await http.get(f"/v2/customers/{bulk}/retroRequest", params={"limit": 100})).json()
-        last = (await http.get(f"/v2/customers/{bulk}/retroRequest",
-                               params={"offset": 4995, "limit": 10})).json()
+        last = (
+            await http.get(
+                f"/v2/customers/{bulk}/retroRequest", params={"offset": 4995, "limit": 10}
+            )
+        ).json()
     assert first["pagination"]["total"] == 5000 and len(first["data"]) == 100
     assert len(last["data"]) == 5
     everything = first["data"] + last["data"]
@@ -91,14 +123,17 @@ async def test_bulk_buyer_has_5000_requests_paged_lazily():
 
 
 async def test_lookup_by_identifiers_document_000():
-    params = lookup_params("email,mobile,externalID",
-                           f"{DEMO.asha.email},{DEMO.asha.mobile},{DEMO.asha.external_id}")
+    params = lookup_params(
+        "email,mobile,externalID", f"{DEMO.asha.email},{DEMO.asha.mobile},{DEMO.asha.external_id}"
+    )
     async with client(make_app()) as http:
         found = await http.get("/v2/customers/lookup/retroRequest", params=params)
-        lone = await http.get("/v2/customers/lookup/retroRequest",
-                              params=lookup_params("email", DEMO.asha.email))
-        clean = await http.get("/v2/customers/lookup/retroRequest",
-                               params=lookup_params("mobile", DEMO.omar.mobile))
+        lone = await http.get(
+            "/v2/customers/lookup/retroRequest", params=lookup_params("email", DEMO.asha.email)
+        )
+        clean = await http.get(
+            "/v2/customers/lookup/retroRequest", params=lookup_params("mobile", DEMO.omar.mobile)
+        )
     assert found.json()["pagination"]["total"] == 12
     assert error_code(lone) == 8015
     assert clean.json()["data"] == [] and clean.json()["pagination"]["total"] == 0

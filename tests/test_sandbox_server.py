@@ -28,14 +28,22 @@ async def test_over_real_loopback_http():
     with running_sandbox(app=app) as base_url:
         assert base_url.startswith("http://127.0.0.1:")
         async with httpx.AsyncClient(base_url=base_url, timeout=5) as http:
-            found = await http.get("/v2/customers/lookup/customerDetails", headers=BASIC,
-                                   params=lookup_params("mobile", DEMO.omar.mobile))
-            claim = await http.post(CLAIM_PATH, headers=GATEWAY,
-                                    json=claim_body(bill.id, DEMO.omar.customer_id))
+            found = await http.get(
+                "/v2/customers/lookup/customerDetails",
+                headers=BASIC,
+                params=lookup_params("mobile", DEMO.omar.mobile),
+            )
+            claim = await http.post(
+                CLAIM_PATH, headers=GATEWAY, json=claim_body(bill.id, DEMO.omar.customer_id)
+            )
             state.faults.inject("/v2/", "delay", delay_seconds=0.4)
             with pytest.raises(httpx.ReadTimeout):
-                await http.get("/v2/customers/lookup/customerDetails", headers=BASIC,
-                               params=lookup_params("mobile", DEMO.omar.mobile), timeout=0.1)
+                await http.get(
+                    "/v2/customers/lookup/customerDetails",
+                    headers=BASIC,
+                    params=lookup_params("mobile", DEMO.omar.mobile),
+                    timeout=0.1,
+                )
     assert found.status_code == 200 and found.headers["X-Cap-Requestid"]
     assert found.json()["id"] == DEMO.omar.customer_id
     assert claim.json()["data"]["state"] == "approved"
@@ -67,8 +75,9 @@ def test_main_prints_how_to_use_it_and_writes_the_journal(tmp_path, capsys, monk
     import uvicorn
 
     served: list[int] = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(
-        sockets[0].getsockname()[1]))
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda self, sockets=None: served.append(sockets[0].getsockname()[1])
+    )
     journal = tmp_path / "bills.jsonl"
     assert main(["--port", "0", "--seed", "7", "--no-auto-approve", "--journal", str(journal)]) == 0
     out = capsys.readouterr().out

@@ -15,8 +15,10 @@ async def test_get_by_bill_number_with_a_shared_number():
     app = make_app()
     async with client(app) as http:
         response = await http.get(f"/v2/transactions/getByBillNumber/{DEMO.shared_bill_number}")
-        filtered = await http.get(f"/v2/transactions/getByBillNumber/{DEMO.shared_bill_number}",
-                                  params={"type": "REGULAR"})
+        filtered = await http.get(
+            f"/v2/transactions/getByBillNumber/{DEMO.shared_bill_number}",
+            params={"type": "REGULAR"},
+        )
         missing = await http.get("/v2/transactions/getByBillNumber/NO-SUCH-BILL")
     body = response.json()
     assert response.status_code == 200
@@ -44,7 +46,9 @@ async def test_billing_time_follows_the_server_offset():
     app = make_app(server_utc_offset="-04:00")
     txn = state_of(app).transactions.get(state_of(app).journal_transaction_ids[0])
     async with client(app) as http:
-        body = (await http.get(f"/v2/transactions/{txn.id}", params={"type": "NOT_INTERESTED"})).json()
+        body = (
+            await http.get(f"/v2/transactions/{txn.id}", params={"type": "NOT_INTERESTED"})
+        ).json()
     rendered = body["billDetails"]["billingTime"]
     assert rendered.endswith("-04:00")
     assert datetime.fromisoformat(rendered) == txn.billing_time
@@ -93,9 +97,15 @@ async def test_direct_retro_put():
     state = state_of(app)
     txn = _recent_journal_bill(app, DEMO.asha.customer_id)
     before = state.customers.get(DEMO.asha.customer_id).programs[0].main_points
-    body = {"oldType": "NOT_INTERESTED", "newType": "REGULAR", "transactionId": txn.id,
-            "customerId": DEMO.asha.customer_id, "extendedFields": {}, "customFields": {},
-            "notes": "direct"}
+    body = {
+        "oldType": "NOT_INTERESTED",
+        "newType": "REGULAR",
+        "transactionId": txn.id,
+        "customerId": DEMO.asha.customer_id,
+        "extendedFields": {},
+        "customFields": {},
+        "notes": "direct",
+    }
     async with client(app) as http:
         created = await http.put("/v2/transactions/retro", json=body)
         again = await http.put("/v2/transactions/retro", json=body)
@@ -130,6 +140,9 @@ def test_demo_journal(tmp_path):
         txn = state.transactions.get(row["transactionId"])
         assert txn.type == "NOT_INTERESTED" and txn.till.id == DEMO.till_id
         assert (txn.bill_number, txn.amount) == (row["billNumber"], row["amount"])
-    harbour = [t for t in state.transactions
-               if t.store.id == DEMO.harbour_store_id and t.type == "NOT_INTERESTED"]
+    harbour = [
+        t
+        for t in state.transactions
+        if t.store.id == DEMO.harbour_store_id and t.type == "NOT_INTERESTED"
+    ]
     assert len(harbour) >= 3

@@ -20,8 +20,16 @@ from .test_sandbox_support import (
 )
 
 IST = timezone(timedelta(hours=5, minutes=30))
-DATA_KEYS = {"requestId", "userId", "userName", "requestType", "state", "startTime", "endTime",
-             "details"}
+DATA_KEYS = {
+    "requestId",
+    "userId",
+    "userName",
+    "requestType",
+    "state",
+    "startTime",
+    "endTime",
+    "details",
+}
 
 
 def _claimable_bill(app, customer_id: int, *, skip: int = 0):
@@ -33,13 +41,19 @@ def _claimable_bill(app, customer_id: int, *, skip: int = 0):
 
 
 def _decision(request_id: str, decision: str, message: str = "checked") -> dict:
-    return {"requestId": request_id, "actionName": "AdminTask",
-            "payload": {"AdminTask-Payload": {"actionDecision": decision, "actionMessage": message}}}
+    return {
+        "requestId": request_id,
+        "actionName": "AdminTask",
+        "payload": {"AdminTask-Payload": {"actionDecision": decision, "actionMessage": message}},
+    }
 
 
 async def _requests(http, customer_id: int) -> list[dict]:
-    response = await http.get(f"/v2/customers/{customer_id}/retroRequest",
-                              params={"changeType": "RETRO"}, headers={"Authorization": basic()})
+    response = await http.get(
+        f"/v2/customers/{customer_id}/retroRequest",
+        params={"changeType": "RETRO"},
+        headers={"Authorization": basic()},
+    )
     return response.json()["data"]
 
 
@@ -65,7 +79,9 @@ async def test_auto_approved_claim_changes_bill_points_and_requests():
     assert data["startTime"] == NOW.strftime("%Y-%m-%dT%H:%M:%S") and data["endTime"] is not None
     details = data["details"]
     assert details["IntouchAPITask-Payload"] == body["payload"]["IntouchAPITask-Payload"]
-    assert details["ValidateMakerAccess_Output"] is True and details["ValidatePayload_Output"] is True
+    assert (
+        details["ValidateMakerAccess_Output"] is True and details["ValidatePayload_Output"] is True
+    )
     assert read.json() == response.json()
 
     assert (bill.type, bill.customer_id, bill.retro_txn) == ("REGULAR", omar, True)
@@ -73,7 +89,9 @@ async def test_auto_approved_claim_changes_bill_points_and_requests():
     [listed] = requests
     assert listed["status"] == "SUCCESS"
     assert (listed["transactionId"], listed["userId"]) == (bill.id, omar)
-    assert listed["addedBy"]["id"] == DEMO.till_id and listed["addedByParent"]["id"] == DEMO.store_id
+    assert (
+        listed["addedBy"]["id"] == DEMO.till_id and listed["addedByParent"]["id"] == DEMO.store_id
+    )
     assert listed["comments"] == "claimed at the till" and isinstance(listed["requestId"], int)
     assert again.status_code == 409 and error_code(again) == 99104
 
@@ -105,8 +123,9 @@ async def test_checker_rejects_and_the_bill_can_be_claimed_again():
     bill = _claimable_bill(app, omar)
     async with client(app, **GATEWAY) as http:
         created = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
-        rejected = await http.put(CLAIM_PATH, json=_decision(created["requestId"], "rejected",
-                                                              "Receipt not shown"))
+        rejected = await http.put(
+            CLAIM_PATH, json=_decision(created["requestId"], "rejected", "Receipt not shown")
+        )
         listed = await _requests(http, omar)
         retry = await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))
     assert rejected.json()["data"]["state"] == "failed"
@@ -133,8 +152,12 @@ async def test_oauth_token_in_the_payload_executes():
     omar = DEMO.omar.customer_id
     bill = _claimable_bill(app, omar)
     async with client(app, **GATEWAY) as http:
-        token = (await http.post("/v3/oauth/token/generate", json={
-            "key": DEMO.oauth_key, "secret": DEMO.oauth_secret})).json()["data"]["accessToken"]
+        token = (
+            await http.post(
+                "/v3/oauth/token/generate",
+                json={"key": DEMO.oauth_key, "secret": DEMO.oauth_secret},
+            )
+        ).json()["data"]["accessToken"]
         body = claim_body(bill.id, omar)
         headers = body["payload"]["IntouchAPITask-Payload"]["headers"]
         del headers["Authorization"]
@@ -180,8 +203,9 @@ async def test_registration_delay_boundary_document_002(billed, allowed):
         assert response.status_code == 400 and error_code(response) == 99107
 
 
-@pytest.mark.parametrize(("age", "allowed"), [(timedelta(days=30), True),
-                                              (timedelta(days=30, seconds=1), False)])
+@pytest.mark.parametrize(
+    ("age", "allowed"), [(timedelta(days=30), True), (timedelta(days=30, seconds=1), False)]
+)
 async def test_max_age_boundary(age, allowed):
     app = make_app(auto_approve=False)
     state = state_of(app)
@@ -202,8 +226,9 @@ async def test_recently_registered_customer_and_the_seeded_journal():
     nikhil = DEMO.nikhil.customer_id
     bills = [state.transactions.get(i) for i in state.journal_transaction_ids[-4:]]
     async with client(app, **GATEWAY) as http:
-        codes = [(await http.post(CLAIM_PATH, json=claim_body(b.id, nikhil))).status_code
-                 for b in bills]
+        codes = [
+            (await http.post(CLAIM_PATH, json=claim_body(b.id, nikhil))).status_code for b in bills
+        ]
     assert codes == [400, 200, 200, 200]
 
 
@@ -227,14 +252,20 @@ def _without(body: dict, *path: str) -> dict:
         (lambda b: _without(b, "payload", "IntouchAPITask-Payload", "hostname"), 99202),
         (lambda b: b["payload"]["IntouchAPITask-Payload"].update(path="/v2/other") or b, 99202),
         (lambda b: b["payload"]["IntouchAPITask-Payload"].update(method="POST") or b, 99202),
-        (lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(oldType="REGULAR") or b,
-         99202),
-        (lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(transactionId="7") or b,
-         99202),
+        (
+            lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(oldType="REGULAR") or b,
+            99202,
+        ),
+        (
+            lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(transactionId="7") or b,
+            99202,
+        ),
         (lambda b: b["entityInfo"].update(tillId="123") or b, 99203),
         (lambda b: b["entityInfo"].update(tillId=str(DEMO.store_id)) or b, 99203),
-        (lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(transactionId=1) or b,
-         99101),
+        (
+            lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(transactionId=1) or b,
+            99101,
+        ),
         (lambda b: b["payload"]["IntouchAPITask-Payload"]["body"].update(customerId=1) or b, 99108),
     ],
 )
@@ -257,7 +288,9 @@ async def test_claims_refused_for_claimed_or_open_seeded_bills():
     open_bill = next(r.transaction_id for r in asha_requests if r.status == "PENDING")
     claimed_bill = next(r.transaction_id for r in asha_requests if r.status == "SUCCESS")
     async with client(app, **GATEWAY) as http:
-        open_response = await http.post(CLAIM_PATH, json=claim_body(open_bill, DEMO.omar.customer_id))
+        open_response = await http.post(
+            CLAIM_PATH, json=claim_body(open_bill, DEMO.omar.customer_id)
+        )
         claimed = await http.post(CLAIM_PATH, json=claim_body(claimed_bill, DEMO.omar.customer_id))
         not_json = await http.post(CLAIM_PATH, content=b"<xml/>")
     assert error_code(open_response) == 99105
@@ -271,8 +304,9 @@ async def test_unknown_request_and_bad_decisions():
         unknown = await http.get("/api_gateway/v2/request-workflow/requests/nope")
         undecided = await http.put(CLAIM_PATH, json=_decision("nope", "maybe"))
         missing = await http.put(CLAIM_PATH, json=_decision("nope", "approved"))
-        wrong_action = await http.put(CLAIM_PATH, json={**_decision("x", "approved"),
-                                                        "actionName": "Other"})
+        wrong_action = await http.put(
+            CLAIM_PATH, json={**_decision("x", "approved"), "actionName": "Other"}
+        )
     assert unknown.status_code == 404 and error_code(unknown) == 99204
     assert error_code(undecided) == 99206
     assert error_code(missing) == 99204

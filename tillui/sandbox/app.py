@@ -31,7 +31,9 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         return JSONResponse(error_envelope(ROUTE_NOT_FOUND.code, ROUTE_NOT_FOUND.message), 404)
-    return JSONResponse(error_envelope(exc.status_code, str(exc.detail)), exc.status_code, exc.headers)
+    return JSONResponse(
+        error_envelope(exc.status_code, str(exc.detail)), exc.status_code, exc.headers
+    )
 
 
 def create_app(config: SandboxConfig | None = None) -> Starlette:

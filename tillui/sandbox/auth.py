@@ -44,7 +44,11 @@ def _check_basic(value: str) -> str:
     username, sep, password_md5 = decoded.partition(":")
     expected = _TILL_CREDENTIALS.get(username)
     # The documented scheme sends the lower-case hex MD5; anything else is refused.
-    if not sep or expected is None or not hmac.compare_digest(expected.encode(), password_md5.encode()):
+    if (
+        not sep
+        or expected is None
+        or not hmac.compare_digest(expected.encode(), password_md5.encode())
+    ):
         raise ApiError(UNAUTHORIZED, "Invalid username or password")
     return username
 
@@ -90,8 +94,11 @@ def issue_oauth_token(state: SandboxState, key: object, secret: object) -> tuple
     for expired in [t for t, expiry in state.oauth_tokens.items() if expiry <= issued]:
         del state.oauth_tokens[expired]
     header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    claims = _b64url(json.dumps({"sub": key, "iat": int(issued.timestamp()),
-                                 "exp": int(issued.timestamp()) + ttl}).encode())
+    claims = _b64url(
+        json.dumps(
+            {"sub": key, "iat": int(issued.timestamp()), "exp": int(issued.timestamp()) + ttl}
+        ).encode()
+    )
     token = f"{header}.{claims}.{_b64url(state.new_token_bytes(32))}"
     state.oauth_tokens[token] = issued + timedelta(seconds=ttl)
     return token, ttl

@@ -79,30 +79,61 @@ class DemoFacts:
     """Loyalty, registered 200 days ago, programs 1001 (Gold) and 1002 (Silver); main 8500,
     delayed 250.5, external-trigger 100 in 1001; ~12 retro requests in every status."""
     ravi: DemoCustomer = DemoCustomer(
-        565039502, "Ravi", "Kumar", "919800000002", "family.kumar@example.com", "EXT0002",
+        565039502,
+        "Ravi",
+        "Kumar",
+        "919800000002",
+        "family.kumar@example.com",
+        "EXT0002",
         "CARD0002",
     )
     """Shares his email with Meera (dual eligibility)."""
     meera: DemoCustomer = DemoCustomer(
-        565039503, "Meera", "Kumar", "919800000003", "family.kumar@example.com", "EXT0003",
+        565039503,
+        "Meera",
+        "Kumar",
+        "919800000003",
+        "family.kumar@example.com",
+        "EXT0003",
         "CARD0003",
     )
     nikhil: DemoCustomer = DemoCustomer(
-        565039504, "Nikhil", "Shah", "919800000004", "nikhil.shah@example.com", "EXT0004",
+        565039504,
+        "Nikhil",
+        "Shah",
+        "919800000004",
+        "nikhil.shah@example.com",
+        "EXT0004",
         "CARD0004",
     )
     """Registered 1 hour ago: the registration-delay rule refuses most recent bills."""
     lena: DemoCustomer = DemoCustomer(
-        565039505, "Lena", "Ortiz", "919800000005", "lena.ortiz@example.com", "EXT0005",
-        "CARD0005", "non_loyalty",
+        565039505,
+        "Lena",
+        "Ortiz",
+        "919800000005",
+        "lena.ortiz@example.com",
+        "EXT0005",
+        "CARD0005",
+        "non_loyalty",
     )
     bulk: DemoCustomer = DemoCustomer(
-        565039506, "Bulk", "Buyer", "919800000006", "bulk.buyer@example.com", "EXT0006",
+        565039506,
+        "Bulk",
+        "Buyer",
+        "919800000006",
+        "bulk.buyer@example.com",
+        "EXT0006",
         "CARD0006",
     )
     """Has exactly `bulk_request_count` retro requests."""
     omar: DemoCustomer = DemoCustomer(
-        565039507, "Omar", "Haddad", "919800000007", "omar.haddad@example.com", "EXT0007",
+        565039507,
+        "Omar",
+        "Haddad",
+        "919800000007",
+        "omar.haddad@example.com",
+        "EXT0007",
         "CARD0007",
     )
     """Registered 10 days ago, no requests: a clean claimant."""

@@ -41,7 +41,9 @@ INVALID_RETRO_BODY = ErrorSpec(99103, 400, "Invalid retro transaction request")
 TRANSACTION_NOT_NOT_INTERESTED = ErrorSpec(
     99104, 409, "Transaction is not a NOT_INTERESTED transaction (already claimed?)"
 )
-OPEN_REQUEST_EXISTS = ErrorSpec(99105, 409, "An open retro request already exists for this transaction")
+OPEN_REQUEST_EXISTS = ErrorSpec(
+    99105, 409, "An open retro request already exists for this transaction"
+)
 TRANSACTION_TOO_OLD = ErrorSpec(99106, 400, "Transaction is older than the allowed age")
 BEFORE_REGISTRATION_DELAY = ErrorSpec(
     99107, 400, "Transaction was billed too long before the customer registered"

@@ -23,13 +23,17 @@ def journal_lines(state: SandboxState) -> list[str]:
         txn = state.transactions.get(transaction_id)
         if txn is None:
             continue
-        lines.append(json.dumps({
-            "transactionId": txn.id,
-            "billNumber": txn.bill_number,
-            "billingTime": iso_in_zone(txn.billing_time, zone),
-            "amount": txn.amount,
-            "currency": DEMO.currency,
-        }))
+        lines.append(
+            json.dumps(
+                {
+                    "transactionId": txn.id,
+                    "billNumber": txn.bill_number,
+                    "billingTime": iso_in_zone(txn.billing_time, zone),
+                    "amount": txn.amount,
+                    "currency": DEMO.currency,
+                }
+            )
+        )
     return lines
 
 

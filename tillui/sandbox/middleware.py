@@ -30,7 +30,11 @@ def _retry_after_value(seconds: float) -> str:
 def fault_response(rule: FaultRule) -> Response:
     """The canned answer of an armed fault ("delay" faults have none: they slow a real one)."""
     if rule.kind == "rate_limit":
-        headers = {} if rule.retry_after is None else {"Retry-After": _retry_after_value(rule.retry_after)}
+        headers = (
+            {}
+            if rule.retry_after is None
+            else {"Retry-After": _retry_after_value(rule.retry_after)}
+        )
         spec = RATE_LIMITED
         return JSONResponse(error_envelope(spec.code, spec.message), spec.http_status, headers)
     if rule.kind == "malformed_json":

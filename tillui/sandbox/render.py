@@ -44,7 +44,12 @@ def customer_details(customer: Customer) -> dict[str, Any]:
             "loyaltyType": customer.loyalty_type,
             "attributionV2": {
                 "createDate": iso_utc_z(customer.registered_at),
-                "createdBy": {"id": till.id, "code": till.code, "name": till.name, "type": till.type},
+                "createdBy": {
+                    "id": till.id,
+                    "code": till.code,
+                    "name": till.name,
+                    "type": till.type,
+                },
             },
         },
         "loyaltyProgramDetails": [_program_details(p) for p in customer.programs],
@@ -101,8 +106,12 @@ def transaction(state: SandboxState, txn: Transaction) -> dict[str, Any]:
         },
         "attribution": {
             "createDate": iso_in_zone(txn.created_at, zone),
-            "createdBy": {"id": txn.till.id, "code": txn.till.code, "name": txn.till.name,
-                          "type": "TILL"},
+            "createdBy": {
+                "id": txn.till.id,
+                "code": txn.till.code,
+                "name": txn.till.name,
+                "type": "TILL",
+            },
         },
         "lineItems": [
             {

@@ -73,7 +73,9 @@ def earliest_claimable_billing_time(config: SandboxConfig, customer: Customer) -
     return customer.registered_at - timedelta(hours=config.retro_delay_hours)
 
 
-def check_limits(config: SandboxConfig, now: datetime, txn: Transaction, customer: Customer) -> None:
+def check_limits(
+    config: SandboxConfig, now: datetime, txn: Transaction, customer: Customer
+) -> None:
     max_age = timedelta(days=config.retro_max_age_days)
     if now - txn.billing_time > max_age:
         raise ApiError(

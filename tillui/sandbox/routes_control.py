@@ -15,7 +15,9 @@ CONTROL_PREFIX = "/__sandbox/"
 
 def _listing(request: Request) -> JSONResponse:
     faults = sandbox(request).faults
-    return ok({"faults": [r.to_json() for r in faults.rules], "latencySeconds": faults.latency_seconds})
+    return ok(
+        {"faults": [r.to_json() for r in faults.rules], "latencySeconds": faults.latency_seconds}
+    )
 
 
 async def list_faults(request: Request) -> JSONResponse:

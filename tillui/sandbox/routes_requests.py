@@ -26,12 +26,14 @@ def _page(state: SandboxState, customer: Customer, request: Request) -> JSONResp
         items = state.retro_requests.page(customer.id, offset, limit)
     else:
         total, items = 0, []
-    return ok({
-        "pagination": render.pagination(limit, offset, total),
-        "data": [render.retro_request(r) for r in items],
-        "warnings": [],
-        "errors": [],
-    })
+    return ok(
+        {
+            "pagination": render.pagination(limit, offset, total),
+            "data": [render.retro_request(r) for r in items],
+            "warnings": [],
+            "errors": [],
+        }
+    )
 
 
 async def retro_requests_by_id(request: Request) -> JSONResponse:

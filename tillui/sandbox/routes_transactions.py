@@ -32,12 +32,14 @@ async def by_bill_number(request: Request) -> JSONResponse:
     found = state.transactions.by_bill_number(request.path_params["bill_number"])
     if wanted is not None:
         found = [t for t in found if t.type == wanted]
-    return ok({
-        "pagination": render.pagination(limit, offset, len(found)),
-        "data": [render.transaction(state, t) for t in found[offset : offset + limit]],
-        "warnings": [],
-        "errors": [],
-    })
+    return ok(
+        {
+            "pagination": render.pagination(limit, offset, len(found)),
+            "data": [render.transaction(state, t) for t in found[offset : offset + limit]],
+            "warnings": [],
+            "errors": [],
+        }
+    )
 
 
 async def by_id(request: Request) -> JSONResponse:

@@ -36,21 +36,62 @@ _CATALOGUE: tuple[tuple[str, str, float], ...] = (
     ("SKU-5002", "Olive oil 1 l", 899.75),
 )
 _FIRST_NAMES = (
-    "Aarav", "Priya", "Rohan", "Sara", "Kabir", "Ananya", "Vikram", "Isha", "Dev", "Zoya",
-    "Arjun", "Neha", "Farhan", "Tara", "Kiran", "Maya", "Yusuf", "Leela", "Sam", "Noor",
+    "Aarav",
+    "Priya",
+    "Rohan",
+    "Sara",
+    "Kabir",
+    "Ananya",
+    "Vikram",
+    "Isha",
+    "Dev",
+    "Zoya",
+    "Arjun",
+    "Neha",
+    "Farhan",
+    "Tara",
+    "Kiran",
+    "Maya",
+    "Yusuf",
+    "Leela",
+    "Sam",
+    "Noor",
 )
 _LAST_NAMES = (
-    "Iyer", "Mehta", "Das", "Khan", "Pillai", "Singh", "Fernandes", "Bose", "Nair", "Gupta",
-    "Joshi", "Reddy", "Sethi", "Menon", "Chopra", "Varma",
+    "Iyer",
+    "Mehta",
+    "Das",
+    "Khan",
+    "Pillai",
+    "Singh",
+    "Fernandes",
+    "Bose",
+    "Nair",
+    "Gupta",
+    "Joshi",
+    "Reddy",
+    "Sethi",
+    "Menon",
+    "Chopra",
+    "Varma",
 )
 _TIERS = ("Bronze", "Silver", "Gold", "Platinum")
 JOURNAL_BILL_COUNT = 40
 
 # (status, days before now) of Asha's requests, oldest first.
 _ASHA_HISTORY: tuple[tuple[RetroStatus, float], ...] = (
-    ("SUCCESS", 180), ("FAILURE", 150), ("REJECTED", 120), ("SUCCESS", 95), ("APPROVED", 70),
-    ("FAILURE", 50), ("REJECTED", 33), ("SUCCESS", 20), ("APPROVED", 12), ("PENDING", 6),
-    ("PENDING", 2), ("PENDING", 0.25),
+    ("SUCCESS", 180),
+    ("FAILURE", 150),
+    ("REJECTED", 120),
+    ("SUCCESS", 95),
+    ("APPROVED", 70),
+    ("FAILURE", 50),
+    ("REJECTED", 33),
+    ("SUCCESS", 20),
+    ("APPROVED", 12),
+    ("PENDING", 6),
+    ("PENDING", 2),
+    ("PENDING", 0.25),
 )
 _REASONS: dict[str, str] = {
     "REJECTED": "Receipt could not be verified",
@@ -65,39 +106,65 @@ def _entities() -> dict[int, OrgEntity]:
         OrgEntity(d.zone_id, "demo.zone", "Demo Zone", "ZONE", d.concept_id),
         OrgEntity(d.store_id, d.store_code, d.store_name, "STORE", d.zone_id),
         OrgEntity(d.till_id, d.till_code, d.till_name, "TILL", d.store_id),
-        OrgEntity(d.harbour_store_id, d.harbour_store_code, d.harbour_store_name, "STORE", d.zone_id),
-        OrgEntity(d.harbour_till_id, d.harbour_till_code, d.harbour_till_name, "TILL", d.harbour_store_id),
+        OrgEntity(
+            d.harbour_store_id, d.harbour_store_code, d.harbour_store_name, "STORE", d.zone_id
+        ),
+        OrgEntity(
+            d.harbour_till_id, d.harbour_till_code, d.harbour_till_name, "TILL", d.harbour_store_id
+        ),
     )
     return {e.id: e for e in entities}
 
 
-def _program(program_id: int, tier: str, main: float, delayed: float, external: float) -> ProgramMembership:
+def _program(
+    program_id: int, tier: str, main: float, delayed: float, external: float
+) -> ProgramMembership:
     titles = {
         DEMO.default_program_id: DEMO.default_program_title,
         DEMO.coffee_program_id: DEMO.coffee_program_title,
         DEMO.family_program_id: DEMO.family_program_title,
     }
     lifetime = round(main * 1.4 + delayed + external, 3)
-    return ProgramMembership(program_id, titles[program_id], tier, main, delayed, external, lifetime)
+    return ProgramMembership(
+        program_id, titles[program_id], tier, main, delayed, external, lifetime
+    )
 
 
-def _named(person: DemoCustomer, registered_at: datetime, till: OrgEntity,
-           programs: list[ProgramMembership]) -> Customer:
+def _named(
+    person: DemoCustomer,
+    registered_at: datetime,
+    till: OrgEntity,
+    programs: list[ProgramMembership],
+) -> Customer:
     identifiers = {
-        "mobile": person.mobile, "email": person.email,
-        "externalId": person.external_id, "cardnumber": person.card_number,
+        "mobile": person.mobile,
+        "email": person.email,
+        "externalId": person.external_id,
+        "cardnumber": person.card_number,
     }
     loyalty = "loyalty" if person.loyalty_type == "loyalty" else "non_loyalty"
-    return Customer(person.customer_id, person.first_name, person.last_name, identifiers,
-                    loyalty, registered_at, till, programs)
+    return Customer(
+        person.customer_id,
+        person.first_name,
+        person.last_name,
+        identifiers,
+        loyalty,
+        registered_at,
+        till,
+        programs,
+    )
 
 
 def _named_customers(now: datetime, till: OrgEntity, harbour: OrgEntity) -> list[Customer]:
     d, days, hours = DEMO, (lambda n: now - timedelta(days=n)), (lambda n: now - timedelta(hours=n))
     p1, p2 = d.default_program_id, d.coffee_program_id
     return [
-        _named(d.asha, days(200), till, [_program(p1, "Gold", 8500.0, 250.5, 100.0),
-                                         _program(p2, "Silver", 420.75, 12.5, 0.0)]),
+        _named(
+            d.asha,
+            days(200),
+            till,
+            [_program(p1, "Gold", 8500.0, 250.5, 100.0), _program(p2, "Silver", 420.75, 12.5, 0.0)],
+        ),
         _named(d.ravi, days(150), till, [_program(p1, "Silver", 1200.0, 40.0, 0.0)]),
         _named(d.meera, days(149), harbour, [_program(p1, "Bronze", 310.25, 0.0, 15.0)]),
         _named(d.nikhil, hours(1), till, [_program(p1, "Bronze", 0.0, 0.0, 0.0)]),
@@ -107,8 +174,9 @@ def _named_customers(now: datetime, till: OrgEntity, harbour: OrgEntity) -> list
     ]
 
 
-def _generated_customers(rng: random.Random, now: datetime, count: int,
-                         tills: list[OrgEntity]) -> list[Customer]:
+def _generated_customers(
+    rng: random.Random, now: datetime, count: int, tills: list[OrgEntity]
+) -> list[Customer]:
     customers: list[Customer] = []
     used_mobiles: set[str] = set()
     for n in range(1, count + 1):
@@ -118,29 +186,54 @@ def _generated_customers(rng: random.Random, now: datetime, count: int,
             mobile = f"91{rng.randint(6_000_000_000, 9_799_999_999)}"
         used_mobiles.add(mobile)
         # Every 40th customer shares the previous one's email: more dual-eligibility pairs.
-        email = (customers[-1].identifiers["email"] if n % 40 == 0 and customers
-                 else f"{first}.{last}{n}@example.com".lower())
+        email = (
+            customers[-1].identifiers["email"]
+            if n % 40 == 0 and customers
+            else f"{first}.{last}{n}@example.com".lower()
+        )
         # A handful registered in the last hours, the rest over the past year.
-        age = timedelta(hours=rng.uniform(0.5, 12)) if n % 48 == 0 else timedelta(
-            days=rng.uniform(1, 365))
+        age = (
+            timedelta(hours=rng.uniform(0.5, 12))
+            if n % 48 == 0
+            else timedelta(days=rng.uniform(1, 365))
+        )
         registered = (now - age).replace(microsecond=0)
         loyal = rng.random() < 0.9
         programs: list[ProgramMembership] = []
         if loyal:
-            for program_id, chance in ((DEMO.default_program_id, 1.0),
-                                       (DEMO.coffee_program_id, 0.3), (DEMO.family_program_id, 0.15)):
+            for program_id, chance in (
+                (DEMO.default_program_id, 1.0),
+                (DEMO.coffee_program_id, 0.3),
+                (DEMO.family_program_id, 0.15),
+            ):
                 if rng.random() < chance:
-                    programs.append(_program(
-                        program_id, rng.choice(_TIERS),
-                        round(rng.uniform(0, 20000) * 4) / 4,
-                        round(rng.uniform(0, 500) * 2) / 2 if rng.random() < 0.5 else 0.0,
-                        round(rng.uniform(0, 300), 3) if rng.random() < 0.3 else 0.0,
-                    ))
-        identifiers = {"mobile": mobile, "email": email, "externalId": f"EXT{1000 + n:04d}",
-                       "cardnumber": f"CARD{1000 + n:04d}"}
-        customers.append(Customer(565040000 + n, first, last, identifiers,
-                                  "loyalty" if loyal else "non_loyalty", registered,
-                                  rng.choice(tills), programs))
+                    programs.append(
+                        _program(
+                            program_id,
+                            rng.choice(_TIERS),
+                            round(rng.uniform(0, 20000) * 4) / 4,
+                            round(rng.uniform(0, 500) * 2) / 2 if rng.random() < 0.5 else 0.0,
+                            round(rng.uniform(0, 300), 3) if rng.random() < 0.3 else 0.0,
+                        )
+                    )
+        identifiers = {
+            "mobile": mobile,
+            "email": email,
+            "externalId": f"EXT{1000 + n:04d}",
+            "cardnumber": f"CARD{1000 + n:04d}",
+        }
+        customers.append(
+            Customer(
+                565040000 + n,
+                first,
+                last,
+                identifiers,
+                "loyalty" if loyal else "non_loyalty",
+                registered,
+                rng.choice(tills),
+                programs,
+            )
+        )
     return customers
 
 
@@ -149,21 +242,38 @@ class _BillMaker:
         self._rng = rng
         self._next_id = first_id
 
-    def make(self, till: OrgEntity, store: OrgEntity, billed: datetime, number: str,
-             *, customer_id: int | None = None, retro: bool = False) -> Transaction:
+    def make(
+        self,
+        till: OrgEntity,
+        store: OrgEntity,
+        billed: datetime,
+        number: str,
+        *,
+        customer_id: int | None = None,
+        retro: bool = False,
+    ) -> Transaction:
         rng = self._rng
-        items = tuple(LineItem(code, name, rng.randint(1, 3), price)
-                      for code, name, price in rng.sample(_CATALOGUE, rng.randint(1, 4)))
+        items = tuple(
+            LineItem(code, name, rng.randint(1, 3), price)
+            for code, name, price in rng.sample(_CATALOGUE, rng.randint(1, 4))
+        )
         gross = round(sum(i.qty * i.rate for i in items), 2)
         discount = round(gross * rng.choice((0, 0, 0.05, 0.1)), 2)
         self._next_id += 1
         return Transaction(
             id=self._next_id - 1,
             type="REGULAR" if customer_id is not None else "NOT_INTERESTED",
-            customer_id=customer_id, bill_number=number, billing_time=billed.replace(microsecond=0),
-            amount=round(gross - discount, 2), gross_amount=gross, discount=discount,
-            till=till, store=store, created_at=billed.replace(microsecond=0) + timedelta(seconds=35),
-            line_items=items, retro_txn=retro,
+            customer_id=customer_id,
+            bill_number=number,
+            billing_time=billed.replace(microsecond=0),
+            amount=round(gross - discount, 2),
+            gross_amount=gross,
+            discount=discount,
+            till=till,
+            store=store,
+            created_at=billed.replace(microsecond=0) + timedelta(seconds=35),
+            line_items=items,
+            retro_txn=retro,
         )
 
 
@@ -171,8 +281,10 @@ def _journal_times(rng: random.Random, now: datetime) -> list[datetime]:
     # Spread over 60 days (so some are too old to claim) plus a few within the last hours, so
     # the recently registered demo customer has bills on both sides of the delay rule.
     recent = [now - timedelta(hours=h) for h in (5, 3, 1.5, 1 / 3)]
-    spread = [now - timedelta(days=60) + timedelta(seconds=rng.uniform(0, 60 * 86400 - 6 * 3600))
-              for _ in range(JOURNAL_BILL_COUNT - len(recent))]
+    spread = [
+        now - timedelta(days=60) + timedelta(seconds=rng.uniform(0, 60 * 86400 - 6 * 3600))
+        for _ in range(JOURNAL_BILL_COUNT - len(recent))
+    ]
     return sorted(spread + recent)
 
 
@@ -191,9 +303,15 @@ def build_state(config: SandboxConfig) -> SandboxState:
         customers.add(customer)
 
     bulk = BulkHistory(
-        seed=config.seed, customer_id=DEMO.bulk.customer_id, till=till, store=store,
-        newest_at=now - timedelta(days=2), count=DEMO.bulk_request_count, first_pk=20001,
-        first_request_id=13000001, first_transaction_id=323500000,
+        seed=config.seed,
+        customer_id=DEMO.bulk.customer_id,
+        till=till,
+        store=store,
+        newest_at=now - timedelta(days=2),
+        count=DEMO.bulk_request_count,
+        first_pk=20001,
+        first_request_id=13000001,
+        first_transaction_id=323500000,
     )
     transactions = TransactionStore(bulk)
     requests = RetroRequestBook(bulk)
@@ -210,32 +328,56 @@ def build_state(config: SandboxConfig) -> SandboxState:
 
     for n, days_ago in enumerate((1.2, 4.5, 9.0, 16.0, 27.5, 41.0)):
         number = DEMO.shared_bill_number if n == 2 else f"H1-{200001 + n:06d}"
-        transactions.add(bills.make(harbour_till, harbour_store, now - timedelta(days=days_ago), number))
+        transactions.add(
+            bills.make(harbour_till, harbour_store, now - timedelta(days=days_ago), number)
+        )
 
     for n, member in enumerate(generated[:3]):
         billed = now - timedelta(days=3 + 5 * n)
-        transactions.add(bills.make(till, store, billed, f"D1-{300001 + n:06d}", customer_id=member.id))
+        transactions.add(
+            bills.make(till, store, billed, f"D1-{300001 + n:06d}", customer_id=member.id)
+        )
 
     asha = DEMO.asha.customer_id
     for n, (status, days_ago) in enumerate(_ASHA_HISTORY):
         added = now - timedelta(days=days_ago)
         at_harbour = n == 5
         claimed = status == "SUCCESS"
-        bill = bills.make(harbour_till if at_harbour else till, harbour_store if at_harbour else store,
-                          added - timedelta(hours=rng.uniform(2, 30)), f"D1-{400001 + n:06d}",
-                          customer_id=asha if claimed else None, retro=claimed)
+        bill = bills.make(
+            harbour_till if at_harbour else till,
+            harbour_store if at_harbour else store,
+            added - timedelta(hours=rng.uniform(2, 30)),
+            f"D1-{400001 + n:06d}",
+            customer_id=asha if claimed else None,
+            retro=claimed,
+        )
         transactions.add(bill)
         decided = status != "PENDING"
-        requests.add(RetroRequest(
-            id=38901 + n, request_id=13048201 + n, status=status, customer_id=asha,
-            transaction_id=bill.id, added_by=bill.till, added_by_parent=bill.store,
-            updated_by=bill.till, added_on=added,
-            updated_on=added + timedelta(minutes=42) if decided else added,
-            reason=_REASONS.get(status, ""), comments="Claimed at the till",
-        ))
+        requests.add(
+            RetroRequest(
+                id=38901 + n,
+                request_id=13048201 + n,
+                status=status,
+                customer_id=asha,
+                transaction_id=bill.id,
+                added_by=bill.till,
+                added_by_parent=bill.store,
+                updated_by=bill.till,
+                added_on=added,
+                updated_on=added + timedelta(minutes=42) if decided else added,
+                reason=_REASONS.get(status, ""),
+                comments="Claimed at the till",
+            )
+        )
 
     return SandboxState(
-        config=config, seeded_at=now, entities=entities, customers=customers,
-        transactions=transactions, retro_requests=requests, journal_transaction_ids=journal,
-        faults=FaultInjector(config.latency_seconds), _rng=random.Random(config.seed + 1),
+        config=config,
+        seeded_at=now,
+        entities=entities,
+        customers=customers,
+        transactions=transactions,
+        retro_requests=requests,
+        journal_transaction_ids=journal,
+        faults=FaultInjector(config.latency_seconds),
+        _rng=random.Random(config.seed + 1),
     )

@@ -53,12 +53,19 @@ def running_sandbox(
 
     served = app if app is not None else create_app(config)
     sock = _bound_socket(host, port)
-    server = uvicorn.Server(uvicorn.Config(
-        served, log_config=None, log_level="warning", access_log=False, lifespan="off",
-        timeout_graceful_shutdown=2,
-    ))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                              name="tillui-sandbox", daemon=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            served,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+    )
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="tillui-sandbox", daemon=True
+    )
     thread.start()
     try:
         deadline = time.monotonic() + _START_TIMEOUT_SECONDS
@@ -81,14 +88,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the demo data")
-    parser.add_argument("--no-auto-approve", action="store_true",
-                        help="leave claims awaiting a checker (state AdminTask)")
-    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
-                        help="delay added to every request")
-    parser.add_argument("--no-dual-eligibility", action="store_true",
-                        help="any identifier that names one customer finds them")
-    parser.add_argument("--journal", metavar="PATH",
-                        help="also write the demo till's recent-bills journal to PATH")
+    parser.add_argument(
+        "--no-auto-approve",
+        action="store_true",
+        help="leave claims awaiting a checker (state AdminTask)",
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="delay added to every request"
+    )
+    parser.add_argument(
+        "--no-dual-eligibility",
+        action="store_true",
+        help="any identifier that names one customer finds them",
+    )
+    parser.add_argument(
+        "--journal", metavar="PATH", help="also write the demo till's recent-bills journal to PATH"
+    )
     return parser
 
 
@@ -100,7 +115,7 @@ def _banner(base_url: str, journal: str | None) -> str:
         "Demo credentials (sandbox only):",
         f"  Basic auth       {d.username} / {d.password}",
         f"  OAuth key/secret {d.oauth_key} / {d.oauth_secret}",
-        f"  Workflow         X-CAP-API-AUTH-ORG-ID {d.org_id}, X-CAP-UI-AUTH-TOKEN {d.workflow_token}",
+        f"  Workflow org ID  {d.org_id}   UI auth token {d.workflow_token}",
         f"  Till {d.till_id}  store {d.store_id}  zone {d.zone_id}  concept {d.concept_id}",
         "",
         "Customers to try (mobile):",

@@ -39,7 +39,11 @@ def _entity_info(body: dict[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     for name in ENTITY_INFO_FIELDS:
         value = info.get(name)
-        text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        text = (
+            str(value).strip()
+            if isinstance(value, str | int) and not isinstance(value, bool)
+            else ""
+        )
         if not text:
             raise ApiError(ENTITY_INFO_MISSING, f"entityInfo.{name} is mandatory")
         values[name] = text
@@ -69,7 +73,9 @@ def _task_payload(body: dict[str, Any]) -> dict[str, Any]:
     try:
         parse_retro_body(task.get("body"))
     except ApiError as error:
-        raise ApiError(INVALID_WORKFLOW_PAYLOAD, f"IntouchAPITask-Payload.body: {error.message}") from None
+        raise ApiError(
+            INVALID_WORKFLOW_PAYLOAD, f"IntouchAPITask-Payload.body: {error.message}"
+        ) from None
     return copy.deepcopy(task)
 
 
@@ -92,16 +98,28 @@ def submit_claim(state: SandboxState, body: Any) -> WorkflowRequest:
     pk, request_number = state.allocate_retro_ids()
     notes = task["body"].get("notes")
     retro = RetroRequest(
-        id=pk, request_id=request_number, status="PENDING", customer_id=customer.id,
-        transaction_id=txn.id, added_by=till, added_by_parent=state.parent_of(till),
-        updated_by=till, added_on=now, updated_on=now,
+        id=pk,
+        request_id=request_number,
+        status="PENDING",
+        customer_id=customer.id,
+        transaction_id=txn.id,
+        added_by=till,
+        added_by_parent=state.parent_of(till),
+        updated_by=till,
+        added_on=now,
+        updated_on=now,
         comments=notes if isinstance(notes, str) else "",
     )
     state.retro_requests.add(retro)
     request = WorkflowRequest(
-        request_id=state.new_uuid(), user_id=DEMO.workflow_user_id,
-        user_name=DEMO.workflow_user_name, state=AWAITING_CHECKER, start_time=now,
-        end_time=None, task_payload=task, retro_request=retro,
+        request_id=state.new_uuid(),
+        user_id=DEMO.workflow_user_id,
+        user_name=DEMO.workflow_user_name,
+        state=AWAITING_CHECKER,
+        start_time=now,
+        end_time=None,
+        task_payload=task,
+        retro_request=retro,
     )
     state.workflow_requests[request.request_id] = request
     if state.config.auto_approve:
@@ -141,8 +159,13 @@ def decide(state: SandboxState, body: Any) -> WorkflowRequest:
         raise ApiError(INVALID_DECISION, f"actionName must be {AWAITING_CHECKER}")
     payload = body.get("payload")
     decision = payload.get("AdminTask-Payload") if isinstance(payload, dict) else None
-    if not isinstance(decision, dict) or decision.get("actionDecision") not in ("approved", "rejected"):
-        raise ApiError(INVALID_DECISION, "AdminTask-Payload.actionDecision must be approved or rejected")
+    if not isinstance(decision, dict) or decision.get("actionDecision") not in (
+        "approved",
+        "rejected",
+    ):
+        raise ApiError(
+            INVALID_DECISION, "AdminTask-Payload.actionDecision must be approved or rejected"
+        )
     message = decision.get("actionMessage")
     request = get_request(state, body["requestId"])
     if request.state != AWAITING_CHECKER:
