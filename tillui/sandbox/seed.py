@@ -347,7 +347,7 @@ def build_state(config: SandboxConfig) -> SandboxState:
             harbour_till if at_harbour else till,
             harbour_store if at_harbour else store,
             added - timedelta(hours=rng.uniform(2, 30)),
-            f"D1-{400001 + n:06d}",
+            f"{'H1' if at_harbour else 'D1'}-{400001 + n:06d}",
             customer_id=asha if claimed else None,
             retro=claimed,
         )
