@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tillui.config import ConfigError, load_config, set_value, write_initial_config
+from tillui.config import ConfigError, load_config
+from tillui.config_write import set_value, write_initial_config
 from tillui.settings import Secrets
 
 ORIGINAL = """\

@@ -5,8 +5,9 @@ One file (`config.toml`) holds `[defaults]`, `[concept.<id>]`, `[zone.<id>]`, `[
 most-specific-wins: defaults < concept < zone < store < till < `TILLUI_*` env < command-line flags,
 and every effective value remembers where it came from (`ResolvedConfig.origins`).
 
-Reading uses the stdlib `tomllib`; `tomlkit` (comment-preserving, slower to import) is imported
-only by the functions that write. Secrets live elsewhere: see `tillui.secrets_store`.
+Reading uses the stdlib `tomllib`; writing (`set_value`, `write_initial_config`) lives in
+`tillui.config_write`, which alone imports the slower, comment-preserving `tomlkit`. Secrets live
+elsewhere: see `tillui.secrets_store`.
 """
 
 from __future__ import annotations
@@ -115,9 +116,9 @@ def load_config(*, path: Path | None = None, till: str | None = None,
 
     env = os.environ if env is None else env
     path = (path or default_config_path(env)).expanduser().absolute()
-    doc = parse_document(_read_text(path), path)
+    doc = parse_document(read_config_text(path), path)
     till_id, till_origin = _choose_till(doc, till, env)
-    entries = [*_file_entries(doc, till_id), *_env_layer(env), *_flag_layer(flags or {})]
+    entries = [*till_entries(doc, till_id), *_env_layer(env), *_flag_layer(flags or {})]
 
     merged: dict[str, Any] = {}
     origins = dict.fromkeys(Settings.model_fields, "default")
@@ -139,7 +140,7 @@ def load_config(*, path: Path | None = None, till: str | None = None,
     return ResolvedConfig(settings, secrets, till_id, path, origins)
 
 
-def _read_text(path: Path) -> str:
+def read_config_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -224,7 +225,7 @@ def _parse_section(text: str, path: Path, table_path: tuple[str, ...], table: di
         key_path, reason = _first_error(exc)
         raise error_at(text, path, table_path, key_path, reason) from None
     base = path.parent
-    for key in _path_fields():
+    for key in path_fields():
         if isinstance(values.get(key), str):
             values[key] = str(base / Path(values[key]).expanduser())
     return Section(name, values, found_links)
@@ -238,7 +239,7 @@ def _coerce_for_field(key: str, value: Any) -> Any:
     return value
 
 
-def _path_fields() -> list[str]:
+def path_fields() -> list[str]:
     return [name for name, info in Settings.model_fields.items()
             if info.annotation is Path or Path in get_args(info.annotation)]
 
@@ -267,7 +268,7 @@ def _choose_till(doc: ConfigDocument, till: str | None,
     return chosen, how
 
 
-def _file_entries(doc: ConfigDocument, till_id: str) -> list[Entry]:
+def till_entries(doc: ConfigDocument, till_id: str) -> list[Entry]:
     """The file's values for a till, least specific layer first, led by its four entity IDs.
 
     A parent is named by the till itself or, failing that, by the nearest section that names it
@@ -374,121 +375,3 @@ def locate_line(text: str, table_path: tuple[str, ...], key_path: tuple[str, ...
             if len(full) > len(table_path) and wanted[: len(full)] == full[: len(wanted)]:
                 return number
     return header_line
-
-
-def atomic_write(path: Path, text: str, mode: int) -> None:
-    """Replace `path` with `text` in one step; the file is created with `mode` (minus umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _write_config(path: Path, text: str) -> None:
-    """Write an already validated config text, keeping an existing file's mode."""
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    try:
-        atomic_write(path, text, mode)
-    except OSError as exc:
-        raise ConfigError(f"cannot write: {exc}", path=path) from None
-
-
-def _load_for_edit(path: Path) -> Any:
-    import tomlkit
-
-    if not path.exists():
-        document = tomlkit.document()
-        document.add(tomlkit.comment("tillui configuration; see `tillui config show`."))
-        return document
-    text = _read_text(path)
-    parse_toml(text, path)  # report syntax errors the same way as when loading
-    return tomlkit.parse(text)
-
-
-def _table_at(document: Any, parts: tuple[str, ...], path: Path) -> Any:
-    import tomlkit
-
-    container = document
-    for depth, part in enumerate(parts):
-        if part not in container:
-            container[part] = tomlkit.table(is_super_table=depth == 0 and part in ENTITY_KINDS)
-        container = container[part]
-        if not isinstance(container, dict):
-            raise ConfigError("is a value, not a section", path=path, key=".".join(parts))
-    return container
-
-
-def set_value(path: Path, dotted_key: str, value: str) -> None:
-    """Set one key (`till.T1.retro_max_age_days`, `defaults.api_base_url`, `default_till`).
-
-    Comments and order are kept. `value` is taken as a TOML scalar when it is one, else as
-    text; a text setting always gets text. The file is left unchanged if the result is invalid.
-    """
-    try:
-        parts = _key_parts_checked(dotted_key)
-    except tomllib.TOMLDecodeError:
-        raise ConfigError(f"not a key: {dotted_key!r} (expected e.g. till.T1.theme)",
-                          path=path) from None
-    parsed = parse_scalar(value)
-    leaf = parts[-1]
-    text_valued = "keymap" in parts[:-1] or leaf == "default_till" or leaf in ENTITY_KINDS
-    if leaf in OVERRIDABLE_FIELDS:
-        annotation = Settings.model_fields[leaf].annotation
-        text_valued = annotation is str or leaf in _path_fields()
-    if isinstance(parsed, dict) or (text_valued and not isinstance(parsed, str)):
-        parsed = value
-    document = _load_for_edit(path)
-    _table_at(document, parts[:-1], path)[leaf] = parsed
-    text = document.as_string()
-    parse_document(text, path)  # refuse a bad result before touching the file
-    _write_config(path, text)
-
-
-def _key_parts_checked(dotted_key: str) -> tuple[str, ...]:
-    """Split a dotted TOML key the way TOML does (quoted parts may hold dots)."""
-    node: Any = tomllib.loads(f"{dotted_key} = 0")
-    parts: list[str] = []
-    while isinstance(node, dict):
-        (part, node), = node.items()
-        parts.append(part)
-    return tuple(parts)
-
-
-def write_initial_config(path: Path, *, till_id: str, store_id: str, zone_id: str,
-                         concept_id: str, api_base_url: str, workflow_base_url: str, org_id: str,
-                         username: str, secrets: Secrets,
-                         secrets_path: Path | None = None) -> None:
-    """Write the first-run answers: the till (naming its store, zone and concept) becomes
-    `default_till`; hosts and org go to `[defaults]`; the secrets go to the 0600 secrets file
-    (`secrets_path`, by default where `load_config` will look for it)."""
-    from tillui.secrets_store import secrets_path_for, write_secrets
-
-    if not till_id.strip():
-        raise ConfigError("a till ID is needed", path=path, section="till", key="till_id")
-    document = _load_for_edit(path)
-    document["default_till"] = till_id
-    defaults = _table_at(document, ("defaults",), path)
-    for key, value in (("api_base_url", api_base_url), ("workflow_base_url", workflow_base_url),
-                       ("org_id", org_id)):
-        if value:
-            defaults[key] = value
-    till = _table_at(document, ("till", till_id), path)
-    for key, value in (("store", store_id), ("zone", zone_id), ("concept", concept_id),
-                       ("username", username)):
-        if value:
-            till[key] = value
-    text = document.as_string()
-    _file_entries(parse_document(text, path), till_id)  # refuse before writing anything
-    write_secrets(secrets_path or secrets_path_for(path, os.environ), till_id, secrets)
-    _write_config(path, text)

@@ -16,8 +16,8 @@ from tillui.config import (
     ResolvedConfig,
     default_config_path,
     load_config,
-    set_value,
 )
+from tillui.config_write import set_value
 from tillui.identifier_types import Identifier
 from tillui.settings import Secrets, Settings
 

@@ -22,10 +22,10 @@ from tillui.config import (
     ENV_PREFIX,
     SECRET_FIELDS,
     ConfigError,
-    atomic_write,
     error_at,
     parse_toml,
 )
+from tillui.config_write import atomic_write
 from tillui.settings import Secrets, Settings
 
 SECRETS_ENV = "TILLUI_SECRETS"
