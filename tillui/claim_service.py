@@ -40,7 +40,11 @@ MAX_ATTEMPTS = 3
 """POSTs of one claim in all, counting the first; after that a person has to look at it."""
 RECONCILE_PAGE_SIZE = 50
 RECONCILE_MAX_PAGES = 4
-_STATE_WORDS = {"AdminTask": "waiting for approval"}
+_STATE_WORDS = {
+    "AdminTask": "waiting for a supervisor's approval",
+    "approved": "approved — the points are being added",
+    "failed": "not approved (rejected or failed)",
+}
 
 OutcomeKind = Literal["sent", "refused", "unknown", "already_claimed"]
 
@@ -205,7 +209,7 @@ class ClaimService:
             return ClaimOutcome(
                 record, "sent",
                 f"The claim had reached Intouch: request {record.request_id}, "
-                f"{_state_words(request.status)}.",
+                f"{state_words(request.status)}.",
             )
         if not complete:
             return ClaimOutcome(
@@ -293,7 +297,7 @@ class ClaimService:
                                          request_id=answer.request_id, server_state=answer.state)
         return ClaimOutcome(
             record, "sent",
-            f"Claim sent: request {answer.request_id}, {_state_words(answer.state)}.",
+            f"Claim sent: request {answer.request_id}, {state_words(answer.state)}.",
             posted=True,
         )
 
@@ -333,7 +337,7 @@ class ClaimService:
                                 server_message=record.error)
         if record.state == "sent":
             message = (f"This bill is already claimed: request {record.request_id}, "
-                       f"{_state_words(record.server_state or '')}.")
+                       f"{state_words(record.server_state or '')}.")
         elif record.state in ("queued", "sending"):
             message = "This bill is being claimed right now; wait for the answer."
         else:
@@ -379,7 +383,8 @@ _UNKNOWN_MESSAGE = (
 )
 
 
-def _state_words(state: str) -> str:
+def state_words(state: str) -> str:
+    """A workflow state in the cashier's words."""
     return _STATE_WORDS.get(state, state.lower() if state else "state not known")
 
 

@@ -141,15 +141,20 @@ class IntouchClient:
         call = self._get("/v2/customers/lookup/points/balance", CallKind.CUSTOMER, params=params)
         return await self._requester.fetch(call, PointsBalance)
 
-    async def lookup(self, identifiers: Sequence[Identifier]) -> CustomerLookup:
+    async def lookup(
+        self, identifiers: Sequence[Identifier], *, all_programs: bool | None = None
+    ) -> CustomerLookup:
         """Details and points in one round trip (both requests in flight together).
 
-        If either fails the other is cancelled; CustomerNotFound wins over other errors.
+        `all_programs` as for points_balance (None: the setting). If either request fails the
+        other is cancelled; CustomerNotFound wins over other errors.
         """
         try:
             async with asyncio.TaskGroup() as group:
                 details = group.create_task(self.customer_details(identifiers))
-                points = group.create_task(self.points_balance(identifiers))
+                points = group.create_task(
+                    self.points_balance(identifiers, all_programs=all_programs)
+                )
         except BaseExceptionGroup as failures:
             raise _most_telling(failures) from None
         return CustomerLookup(details=details.result(), points=points.result())

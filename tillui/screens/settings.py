@@ -1,0 +1,172 @@
+"""Settings: every effective setting with where it came from, its help, and a connection test.
+
+Read-only by design (and necessarily so in kiosk mode): values are changed with
+`tillui config set` or by editing config.toml, so one file stays the single source of truth.
+Secrets are shown only as set/unset.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+
+from tillui.styles import stylesheet
+from tillui.widgets.error_panel import ErrorPanel
+
+if TYPE_CHECKING:
+    from tillui.app import TillApp
+    from tillui.config_cli import SettingRow
+    from tillui.services import Services
+
+NOT_TESTED = "Connection not tested yet: press t to sign in and make one lookup."
+
+
+class SettingsScreen(Screen[None]):
+    app: "TillApp"
+    CSS_PATH = stylesheet("settings.tcss")
+    SCAN_TO_LOOK_UP = True
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="settings.back"),
+        Binding("t,f5,ctrl+r", "test_connection", "Test", id="settings.test",
+                tooltip="Sign in with these settings and make one lookup"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, SettingRow] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="settings-head"):
+            yield Static("Settings", classes="screen-title", id="settings-title")
+            yield Static("", id="settings-till")
+        yield Static("", id="settings-path")
+        yield LoadingIndicator(id="settings-loading")
+        yield ErrorPanel(id="settings-error")
+        yield DataTable(id="settings-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="settings-help")
+        with Horizontal(id="settings-test"):
+            yield LoadingIndicator(id="settings-testing")
+            yield Static(NOT_TESTED, id="settings-verdict")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#settings-testing").display = False
+        table = self.query_one("#settings-table", DataTable)
+        table.add_column("Setting", width=24, key="key")
+        table.add_column("Value", width=26, key="value")
+        table.add_column("Origin", key="origin")
+        self.query_one("#settings-help").border_title = "Help"
+        self._load()
+
+    @work(exclusive=True, group="settings-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            services = await self.app.services()
+        except Exception as error:  # noqa: BLE001 - the reason is shown, never raised
+            self.query_one("#settings-loading").display = False
+            self.query_one(ErrorPanel).show_message(
+                "The settings could not be loaded", f"{error} — see `tillui config show`.")
+            return
+        self.query_one("#settings-loading").display = False
+        self._show(services)
+
+    def _show(self, services: "Services") -> None:
+        from tillui.config_cli import setting_rows
+
+        settings = services.settings
+        till = f"till {settings.till_id}" if settings.till_id else "no till"
+        self.query_one("#settings-till", Static).update(
+            "DEMO sandbox" if services.demo else till)
+        self.query_one("#settings-path", Static).update(_source_text(services))
+        unknown = "demo" if services.demo else "-"
+        rows = setting_rows(settings, services.secrets, services.origins, unknown_origin=unknown)
+        self._rows = {row.key: row for row in rows}
+        table = self.query_one("#settings-table", DataTable)
+        table.clear()
+        for row in rows:
+            value = Text(row.value, style="italic" if row.secret else "")
+            table.add_row(row.key, value, Text(row.origin, style="dim"), key=row.key)
+        table.focus()
+        if rows:
+            self._describe(rows[0])
+
+    @on(DataTable.RowHighlighted, "#settings-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self._rows.get(str(event.row_key.value))
+        if row is not None:
+            self._describe(row)
+
+    def _describe(self, row: "SettingRow") -> None:
+        """The whole value (the table crops long ones), its origin and the key's docstring."""
+        panel = self.query_one("#settings-help", Static)
+        panel.border_title = row.key
+        text = Text()
+        text.append(row.value, style="bold")
+        text.append(f"   from {row.origin}" if row.origin != "-" else "   not set anywhere",
+                    style="dim")
+        text.append("\n" + (row.help or "(no description)"))
+        panel.update(text)
+
+    # -- connection test -----------------------------------------------------------------------
+
+    def action_test_connection(self) -> None:
+        self._test_connection()
+
+    @work(exclusive=True, group="settings-test", exit_on_error=False)
+    async def _test_connection(self) -> None:
+        from tillui.config_cli import NO_CLAIMS_NOTE, check_connection, missing_credentials
+
+        testing = self.query_one("#settings-testing")
+        verdict = self.query_one("#settings-verdict", Static)
+        verdict.remove_class("-ok", "-failed")
+        verdict.update("Testing the connection…")
+        testing.display = True
+        try:
+            services = await self.app.services()
+            settings, secrets = services.settings, services.secrets
+            missing = missing_credentials(settings, secrets, settings.till_id)
+            if missing:
+                ok, line = False, f"FAILED: {missing}"
+            else:
+                ok, line = await check_connection(settings, secrets,
+                                                  transport=_demo_transport(services))
+                if ok and secrets.workflow_token is None:
+                    line += f"\n{NO_CLAIMS_NOTE}"
+        except Exception as error:  # noqa: BLE001 - a verdict, never a traceback
+            ok, line = False, f"FAILED: {error}"
+        finally:
+            testing.display = False
+        verdict.update(Text(line))
+        verdict.add_class("-ok" if ok else "-failed")
+
+    def palette_commands(self):
+        yield SystemCommand("Test connection", "Sign in with these settings and make one lookup",
+                            self.action_test_connection)
+
+
+def _source_text(services: "Services") -> Text:
+    text = Text()
+    if services.demo is not None:
+        text.append("Demo: built-in sandbox settings, no config file is read.", style="dim")
+        return text
+    text.append("Config: ", style="dim")
+    text.append(str(services.config_path) if services.config_path else "(none)")
+    read_only = " Read-only (kiosk)." if services.settings.kiosk else ""
+    text.append(f"\nChange values with `tillui config set`.{read_only}", style="dim")
+    return text
+
+
+def _demo_transport(services: "Services"):  # -> httpx.AsyncBaseTransport | None
+    """The demo's settings name a host that exists only inside the process: reach its sandbox."""
+    if services.demo is None or services.demo.sandbox is None:
+        return None
+    import httpx
+
+    return httpx.ASGITransport(app=services.demo.sandbox)
