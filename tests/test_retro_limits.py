@@ -35,7 +35,7 @@ def check(billing_time: datetime, *, registered: datetime = REGISTERED, now: dat
         ((5, 0, 0), False),
     ],
 )
-def test_registration_window_boundary_at_minute_resolution(hms, allowed):
+def test_registration_window_boundary(hms, allowed):
     verdict = check(datetime(2025, 11, 23, *hms, tzinfo=UTC))
     assert verdict.allowed is allowed
     assert verdict.code == (None if allowed else "before_registration_window")
@@ -71,9 +71,10 @@ def test_bill_in_ist_registration_in_z_now_in_est():
     )
 
 
-def test_registration_seconds_are_dropped():
+def test_registration_seconds_count_as_the_server_counts_them():
     registered = datetime(2025, 11, 23, 9, 0, 40, tzinfo=UTC)
-    assert check(datetime(2025, 11, 23, 6, 0, 10, tzinfo=UTC), registered=registered).allowed
+    assert not check(datetime(2025, 11, 23, 6, 0, 10, tzinfo=UTC), registered=registered).allowed
+    assert check(datetime(2025, 11, 23, 6, 0, 40, tzinfo=UTC), registered=registered).allowed
 
 
 def test_registration_window_reason_wording():
@@ -102,7 +103,7 @@ def test_zero_delay_allows_bills_from_the_registration_minute():
     ("age", "allowed"),
     [
         (timedelta(days=30), True),
-        (timedelta(days=30, seconds=59), True),
+        (timedelta(days=30, seconds=1), False),
         (timedelta(days=30, minutes=1), False),
         (timedelta(days=29, hours=23), True),
         (timedelta(days=41), False),

@@ -9,14 +9,14 @@ Two limits (document 002, brand configuration):
   The document's example: delay 3 h, registration 09:00 -> bills "later than 6:00 AM" are
   allowed, bills "before 5:59 AM" are not.
 
-The document speaks in minutes, and leaves the minute between 05:59 and 06:00 open. We decide it
-at **minute resolution**: both times are truncated to the whole minute (in UTC, which gives the
-same minute as local time for every real offset) and a bill is allowed when its minute is at or
-after the cut-off minute. So with registration 09:00 and 3 h: 06:00:00 and 06:00:59 are allowed,
-05:59:00 and 05:59:59 are refused ("at or before 05:59"). Registration seconds are dropped too, so
-registration 09:00:40 still allows a bill at 06:00:10. The age limit uses the same resolution:
-a bill is too old when its age (now - billing time, rounded down to whole minutes) exceeds
-`max_age_days` days: 30 days and 59 seconds is still allowed with 30, 30 days and 1 minute is not.
+The document speaks in minutes and leaves the minute between 05:59 and 06:00 open. We compare
+**exact instants**, as the server does (our sandbox oracle too): a bill is allowed when it was
+billed at or after registration minus `delay_hours`. With registration 09:00:00 and 3 h, 06:00:00
+is allowed and 05:59:59 is refused — the document's example either way. Rounding to minutes would
+make the till more lenient than the server inside that minute (registration 09:00:40 would let a
+06:00:10 bill through, and the server would then refuse it), and a check that lets through what
+the server refuses is worse than none. The age limit likewise: a bill is too old when
+now - billing time exceeds `max_age_days` days, to the second.
 
 A bill time after `now` (a till clock ahead of ours) passes the age rule: the age rule is about
 old bills, and the server has the last word anyway.
@@ -28,7 +28,7 @@ Reasons are written in the timezone of `now`, which callers pass as the till's l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 LimitCode = Literal["too_old", "before_registration_window"]
@@ -63,19 +63,19 @@ def check_bill(
     if max_age_days < 0 or delay_hours < 0:
         raise ValueError("max_age_days and delay_hours must not be negative")
 
-    age = _whole_minutes(now - billing_time)
+    age = now - billing_time
     if age > timedelta(days=max_age_days):
         return LimitVerdict(
             allowed=False,
             reason=(
-                f"Billed {_describe_age(age, max_age_days)} ago — claims are allowed up to "
+                f"Billed {_describe_age(_whole_minutes(age), max_age_days)} ago — claims are allowed up to "
                 f"{_days(max_age_days)}"
             ),
             code="too_old",
         )
 
-    cutoff = _minute(registered_at) - timedelta(hours=delay_hours)
-    if _minute(billing_time) < cutoff:
+    cutoff = registered_at - timedelta(hours=delay_hours)
+    if billing_time < cutoff:
         local_tz = now.tzinfo
         registered_local = registered_at.astimezone(local_tz)
         cutoff_local = cutoff.astimezone(local_tz)
@@ -97,11 +97,6 @@ def check_bill(
 def _require_aware(name: str, value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware (got {value.isoformat()})")
-
-
-def _minute(value: datetime) -> datetime:
-    """The instant truncated to its whole minute, in UTC."""
-    return value.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def _whole_minutes(span: timedelta) -> timedelta:
