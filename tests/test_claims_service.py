@@ -127,7 +127,7 @@ async def test_submit_sends_once_and_records_the_answer(fake, path):
     assert outcome.claim.request_id == "req-1"
     assert outcome.claim.server_state == "AdminTask"
     assert outcome.claim.attempts == 1
-    assert outcome.message == "Claim sent: request req-1, waiting for approval."
+    assert outcome.message == "Claim sent: request req-1, waiting for a supervisor's approval."
     assert fake.on_server(TXN) == 1
     stored = ClaimsOutbox(path).get(outcome.claim.id)
     assert stored.state == "sent"
@@ -159,7 +159,7 @@ async def test_a_second_submit_after_sent_sends_nothing(fake, path):
     await submit(svc)
     again = await submit(svc)
     assert again.kind == "already_claimed" and not again.posted
-    assert again.message == "This bill is already claimed: request req-1, waiting for approval."
+    assert again.message == "This bill is already claimed: request req-1, waiting for a supervisor's approval."
     assert fake.posts == 1
 
 
