@@ -1,0 +1,288 @@
+"""Requests: the customer's retro requests, newest first, a page at a time, filterable by status,
+refreshable (by key, and on its own while a shown request is PENDING), with a detail view.
+
+The screen holds only the page on show; `RequestPager` (tillui/widgets/request_pager.py) knows
+how to reach any page without keeping the pages it has passed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+
+from tillui.styles import stylesheet
+from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.request_pager import (
+    PAGE_SIZE,
+    STATUSES,
+    RequestPager,
+    RequestsView,
+    describe,
+    empty_message,
+)
+from tillui.widgets.requests_table import CLAIMED_MARK, RequestsTable
+
+if TYPE_CHECKING:
+    from tillui.app import TillApp
+    from tillui.services import Services
+
+FILTER_CYCLE: tuple[str | None, ...] = (None, *STATUSES)
+
+
+class RequestsScreen(Screen[None]):
+    app: "TillApp"
+    CSS_PATH = stylesheet("requests.tcss")
+    SCAN_TO_LOOK_UP = True
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="requests.back"),
+        # One footer entry for both page keys, so the footer fits 80 columns with ^q and ^p.
+        Binding("pagedown,n", "next_page", "Page", id="requests.next_page", key_display="PgUp/PgDn",
+                tooltip="Next page (PgDn or n); previous page (PgUp or p)"),
+        Binding("pageup,p", "previous_page", "Previous page", id="requests.previous_page", show=False),
+        Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
+        Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
+        Binding("f", "cycle_filter", "Filter", id="requests.filter"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", id="requests.refresh"),
+        Binding("enter", "detail", "Detail", id="requests.detail"),
+    ]
+
+    def __init__(self, *, page_size: int = PAGE_SIZE) -> None:
+        super().__init__()
+        self._page_size = page_size
+        self._pager: RequestPager | None = None
+        self._status: str | None = None
+        self._target = 0
+        """The page asked for most recently (ahead of the one on show while a load runs)."""
+        self._view: RequestsView | None = None
+        """The page on show: the only requests this screen holds."""
+        self._generation = 0
+        self._refresh_timer: Timer | None = None
+        self._refresh_seconds = 0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="requests-head"):
+            yield Static("", id="requests-title")
+            yield Static("", id="requests-filter")
+        with Horizontal(id="requests-status-line"):
+            yield Static("", id="requests-status")
+            yield LoadingIndicator(id="requests-loading")
+        yield ErrorPanel(id="requests-error")
+        yield RequestsTable(self.app.clock, id="requests-table")
+        yield Static("", id="requests-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lookup = self.app.session.lookup
+        name = lookup.details.name if lookup is not None else ""
+        self.query_one("#requests-title", Static).update(
+            f"Retro requests · {name}" if name else "Retro requests")
+        self.query_one("#requests-empty").display = False
+        self._show_filter()
+        self._start_load()
+
+    # -- state shown ---------------------------------------------------------------------------
+
+    @property
+    def view(self) -> RequestsView | None:
+        """The page on show (None before the first answer)."""
+        return self._view
+
+    @property
+    def pager(self) -> RequestPager | None:
+        return self._pager
+
+    def _show_filter(self) -> None:
+        label = self._status or "all"
+        self.query_one("#requests-filter", Static).update(f"Status: {label}  (f)")
+
+    def _show_status(self) -> None:
+        view, pager = self._view, self._pager
+        if view is None or pager is None:
+            text = "Loading…" if self.query_one("#requests-loading").display else ""
+        else:
+            text = describe(view, pager)
+            if self._refresh_timer is not None:
+                text += f" · auto-refresh {self._refresh_seconds} s"
+            claimed = self.app.session.claimed_transaction_ids
+            if any(item.transaction_id in claimed for item in view.items):
+                text += f" · {CLAIMED_MARK} claimed here"
+        self.query_one("#requests-status", Static).update(text)
+
+    def _show_view(self, view: RequestsView) -> None:
+        self._view = view
+        self._target = view.index
+        claimed = frozenset(self.app.session.claimed_transaction_ids)
+        table = self.query_one(RequestsTable)
+        table.show(view.items, claimed)
+        empty = self.query_one("#requests-empty", Static)
+        table.display = bool(view.items)
+        empty.display = not view.items
+        if not view.items and self._pager is not None:
+            empty.update(empty_message(view, self._pager))
+        if view.items:
+            table.focus()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _start_load(self, *, quiet: bool = False) -> None:
+        self._generation += 1
+        self._stop_auto_refresh()
+        if not quiet:
+            self.query_one("#requests-loading").display = True
+            self._show_status()
+        self._load(self._generation)
+
+    @work(exclusive=True, group="requests-load", exit_on_error=False)
+    async def _load(self, generation: int) -> None:
+        # A newer load cancels this one (exclusive worker); the pager changes its own state
+        # only between awaits, so a cancelled scan leaves it consistent.
+        panel = self.query_one(ErrorPanel)
+        try:
+            services = await self.app.services()
+            pager = self._pager_for(services)
+            view = await pager.load(self._target)
+        except Exception as error:  # noqa: BLE001 - shown, never raised
+            if generation == self._generation:
+                self.query_one("#requests-loading").display = False
+                panel.show_error(error)
+                self._show_status()
+            return
+        if generation != self._generation:
+            return
+        self.query_one("#requests-loading").display = False
+        panel.clear()
+        if view is None:
+            # Nothing past the page on show (a filtered scan reached the end): stay there.
+            self.app.bell()
+            self._target = self._view.index if self._view is not None else 0
+        else:
+            self._show_view(view)
+        self._schedule_auto_refresh(services)
+        self._show_status()
+
+    def _pager_for(self, services: "Services") -> RequestPager:
+        if self._pager is None:
+            customer_id = self.app.session.customer_id
+            if customer_id is None:
+                raise RuntimeError("no customer is being served")
+            client = services.client
+
+            async def fetch(offset: int, limit: int):  # noqa: ANN202 - RetroRequestPage
+                return await client.retro_requests(customer_id, limit=limit, offset=offset)
+
+            self._pager = RequestPager(fetch, page_size=self._page_size)
+        if self._pager.status != self._status:
+            self._pager.set_status(self._status)
+        return self._pager
+
+    # -- auto-refresh --------------------------------------------------------------------------
+
+    def _schedule_auto_refresh(self, services: "Services") -> None:
+        settings = services.settings
+        seconds = 0 if settings.kiosk else settings.requests_refresh_seconds
+        self._refresh_seconds = seconds
+        if seconds and self._view is not None and self._view.has_pending:
+            self._refresh_timer = self.set_timer(seconds, self._auto_refresh, name="requests-auto-refresh")
+
+    def _stop_auto_refresh(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+
+    def _auto_refresh(self) -> None:
+        self._refresh_timer = None
+        if not self.is_active:
+            # Another screen (the detail view, help) is on top: try again later, spend nothing.
+            self._refresh_timer = self.set_timer(self._refresh_seconds, self._auto_refresh)
+            return
+        if self._pager is not None:
+            self._pager.forget_after(self._target)
+        self._start_load(quiet=True)
+
+    @property
+    def auto_refresh_armed(self) -> bool:
+        return self._refresh_timer is not None
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_next_page(self) -> None:
+        count = self._pager.page_count if self._pager is not None else None
+        if count is not None and self._target + 1 >= count:
+            self.app.bell()
+            return
+        self._target += 1
+        self._start_load()
+
+    def action_previous_page(self) -> None:
+        if self._target == 0:
+            self.app.bell()
+            return
+        self._target -= 1
+        self._start_load()
+
+    def action_first_page(self) -> None:
+        self._target = 0
+        self._start_load()
+
+    def action_last_page(self) -> None:
+        count = self._pager.page_count if self._pager is not None else None
+        if count is None:
+            self.notify(f"The last {self._status} page is known once the scan reaches the end: "
+                        "PgDn scans on.", title="Last page", timeout=4)
+            return
+        self._target = count - 1
+        self._start_load()
+
+    def action_cycle_filter(self) -> None:
+        position = FILTER_CYCLE.index(self._status)
+        self.set_filter(FILTER_CYCLE[(position + 1) % len(FILTER_CYCLE)])
+
+    def set_filter(self, status: str | None) -> None:
+        """Show only `status` (None: every status), from the first page."""
+        self._status = status
+        self._target = 0
+        self._show_filter()
+        self._start_load()
+
+    def action_refresh(self) -> None:
+        if self._pager is not None:
+            self._pager.forget_after(self._target)
+        self._start_load()
+
+    def action_detail(self) -> None:
+        from tillui.screens.dialogs.request_detail import RequestDetailScreen
+
+        request = self.query_one(RequestsTable).highlighted
+        if request is None:
+            self.app.bell()
+            return
+        claimed = request.transaction_id in self.app.session.claimed_transaction_ids
+        self.app.push_screen(RequestDetailScreen(request, self.app.clock, claimed_here=claimed))
+
+    @on(DataTable.RowSelected)
+    def _row_clicked(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_detail()
+
+    def palette_commands(self):  # noqa: ANN201 - Iterable[SystemCommand]
+        yield SystemCommand("Next page", "Next page of retro requests", self.action_next_page)
+        yield SystemCommand("Previous page", "Previous page of retro requests", self.action_previous_page)
+        yield SystemCommand("First page", "First page of retro requests", self.action_first_page)
+        yield SystemCommand("Last page", "Last page of retro requests", self.action_last_page)
+        yield SystemCommand("Refresh requests", "Fetch this page again", self.action_refresh)
+        yield SystemCommand("Request detail", "Every field of the highlighted request", self.action_detail)
+        yield SystemCommand("Show every status", "Retro requests in every status",
+                            lambda: self.set_filter(None))
+        for status in STATUSES:
+            yield SystemCommand(f"Show {status} requests", f"Only {status} retro requests",
+                                lambda status=status: self.set_filter(status))
