@@ -27,6 +27,7 @@ from tillui.styles import stylesheet
 
 if TYPE_CHECKING:
     from tillui.settings import Settings
+    from tillui.wiring import FirstRunNeeded
 
 
 class TillApp(App[None]):
@@ -73,8 +74,13 @@ class TillApp(App[None]):
         self.run_worker(self._load_services, thread=True, name="load-services", exit_on_error=False)
 
     def _load_services(self) -> None:
+        from tillui.wiring import FirstRunNeeded
+
         try:
             services = self._services_factory()
+        except FirstRunNeeded as first_run:
+            self.call_from_thread(self._open_setup, first_run)
+            return
         except Exception as error:  # noqa: BLE001 - any failure becomes a one-line message
             self.call_from_thread(self._services_failed, _one_line(error))
             return
@@ -83,6 +89,12 @@ class TillApp(App[None]):
 
             warm_up()
         self.call_from_thread(self._services_done, services)
+
+    def _open_setup(self, first_run: FirstRunNeeded) -> None:
+        """No config file yet: ask for one, then load the services again with the same factory."""
+        from tillui.screens.setup import SetupScreen
+
+        self.push_screen(SetupScreen(first_run.path), lambda _saved: self._start_loading_services())
 
     def _services_done(self, services: Services) -> None:
         self._services = services

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -94,19 +97,68 @@ def _show(args: argparse.Namespace) -> int:
 
 def show_rows(resolved: ResolvedConfig) -> list[tuple[str, str, str]]:
     """(key, shown value, origin) for every setting, keymap entry and secret (set/unset only)."""
-    rows = [("KEY", "VALUE", "ORIGIN")]
+    rows = setting_rows(resolved.settings, resolved.secrets, resolved.origins)
+    return [("KEY", "VALUE", "ORIGIN"), *((row.key, row.value, row.origin) for row in rows)]
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One line of `config show` and of the settings screen. A secret's value is only ever
+    "set (hidden)" or "unset"."""
+
+    key: str
+    value: str
+    origin: str
+    help: str
+    secret: bool = False
+
+
+def setting_rows(settings: Settings, secrets: Secrets, origins: Mapping[str, str], *,
+                 unknown_origin: str = "-") -> list[SettingRow]:
+    """Every setting (one row per keymap entry), then every secret, with where it came from
+    and its documentation. `unknown_origin` stands in where `origins` has no entry."""
+    settings_help = field_docs(Settings)
+    rows: list[SettingRow] = []
     for name in Settings.model_fields:
-        value = getattr(resolved.settings, name)
+        value = getattr(settings, name)
         if name == "keymap" and value:
-            rows.extend((f"keymap.{binding}", keys, resolved.origins[f"keymap.{binding}"])
+            rows.extend(SettingRow(f"keymap.{binding}", keys,
+                                   origins.get(f"keymap.{binding}", unknown_origin),
+                                   f"Keys of the binding {binding} ({settings_help[name]})")
                         for binding, keys in value.items())
         else:
-            rows.append((name, _shown(value), resolved.origins[name]))
+            rows.append(SettingRow(name, _shown(value), origins.get(name, unknown_origin),
+                                   settings_help.get(name, "")))
+    secrets_help = field_docs(Secrets)
     for name in Secrets.model_fields:
-        is_set = getattr(resolved.secrets, name) is not None
-        rows.append((name, "set (hidden)" if is_set else "unset",
-                     resolved.origins.get(name, "-")))
+        is_set = getattr(secrets, name) is not None
+        rows.append(SettingRow(name, "set (hidden)" if is_set else "unset",
+                               origins.get(name, unknown_origin) if is_set else "-",
+                               secrets_help.get(name, ""), secret=True))
     return rows
+
+
+@cache
+def field_docs(model: type) -> dict[str, str]:
+    """Field name -> its attribute docstring (the string under it in the class body), on one
+    line. These docstrings are the user-facing documentation of each key."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        source = textwrap.dedent(inspect.getsource(model))
+    except (OSError, TypeError):  # no source shipped: the help is simply absent
+        return {}
+    body = ast.parse(source).body[0]
+    assert isinstance(body, ast.ClassDef)
+    docs: dict[str, str] = {}
+    for node, following in zip(body.body, body.body[1:]):
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)):
+            docs[node.target.id] = " ".join(following.value.value.split())
+    return docs
 
 
 def format_table(rows: list[tuple[str, str, str]]) -> str:

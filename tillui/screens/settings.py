@@ -29,7 +29,7 @@ NOT_TESTED = "Connection not tested yet: press t to sign in and make one lookup.
 
 
 class SettingsScreen(Screen[None]):
-    app: "TillApp"
+    app: TillApp
     CSS_PATH = stylesheet("settings.tcss")
     SCAN_TO_LOOK_UP = True
     BINDINGS = [
@@ -77,7 +77,7 @@ class SettingsScreen(Screen[None]):
         self.query_one("#settings-loading").display = False
         self._show(services)
 
-    def _show(self, services: "Services") -> None:
+    def _show(self, services: Services) -> None:
         from tillui.config_cli import setting_rows
 
         settings = services.settings
@@ -103,7 +103,7 @@ class SettingsScreen(Screen[None]):
         if row is not None:
             self._describe(row)
 
-    def _describe(self, row: "SettingRow") -> None:
+    def _describe(self, row: SettingRow) -> None:
         """The whole value (the table crops long ones), its origin and the key's docstring."""
         panel = self.query_one("#settings-help", Static)
         panel.border_title = row.key
@@ -151,19 +151,18 @@ class SettingsScreen(Screen[None]):
                             self.action_test_connection)
 
 
-def _source_text(services: "Services") -> Text:
-    text = Text()
+def _source_text(services: Services) -> Text:
+    read_only = " Read-only (kiosk mode)." if services.settings.kiosk else ""
     if services.demo is not None:
-        text.append("Demo: built-in sandbox settings, no config file is read.", style="dim")
-        return text
-    text.append("Config: ", style="dim")
+        return Text(f"Demo: built-in sandbox settings, no config file is read.{read_only}",
+                    style="dim")
+    text = Text("Config: ", style="dim")
     text.append(str(services.config_path) if services.config_path else "(none)")
-    read_only = " Read-only (kiosk)." if services.settings.kiosk else ""
     text.append(f"\nChange values with `tillui config set`.{read_only}", style="dim")
     return text
 
 
-def _demo_transport(services: "Services"):  # -> httpx.AsyncBaseTransport | None
+def _demo_transport(services: Services):  # -> httpx.AsyncBaseTransport | None
     """The demo's settings name a host that exists only inside the process: reach its sandbox."""
     if services.demo is None or services.demo.sandbox is None:
         return None
