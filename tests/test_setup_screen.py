@@ -72,11 +72,12 @@ def fill(screen: SetupScreen, **values: str) -> None:
         screen.query_one(f"#setup-{name}", Input).value = value
 
 
-def answers(url: str, *, password: str = DEMO.password) -> dict[str, str]:
-    return dict(till_id=str(DEMO.till_id), store_id=str(DEMO.store_id), zone_id=str(DEMO.zone_id),
-                concept_id=str(DEMO.concept_id), api_base_url=url, workflow_base_url=url,
-                org_id=str(DEMO.org_id), username=DEMO.username, password=password,
-                workflow_token=DEMO.workflow_token)
+def answers(url: str) -> dict[str, str]:
+    return {"till_id": str(DEMO.till_id), "store_id": str(DEMO.store_id),
+            "zone_id": str(DEMO.zone_id), "concept_id": str(DEMO.concept_id),
+            "api_base_url": url, "workflow_base_url": url, "org_id": str(DEMO.org_id),
+            "username": DEMO.username, "password": DEMO.password,
+            "workflow_token": DEMO.workflow_token}
 
 
 def screen_text(app) -> str:
@@ -127,7 +128,7 @@ async def test_inline_validation_and_refused_save(config_path: Path, clock) -> N
     app = first_run_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
-        await pilot.press(*"50682289")
+        await pilot.press("T", "1")
         await pilot.press("tab")  # leaving the empty store field marks it as needed
         await pilot.press("tab")
         assert str(screen.query_one("#note-store_id", Static).render()) == "needed"
@@ -200,8 +201,10 @@ async def test_save_writes_files_and_continues_to_lookup(config_path: Path, cloc
         assert services.origins["password"] == f"secrets till.{DEMO.till_id}"
 
         # The configured client works: look a customer up over loopback.
-        app.screen.query_one("#field-mobile", Input).focus()
-        await pilot.press(*DEMO.asha.mobile, "enter")
+        mobile = app.screen.query_one("#field-mobile", Input)
+        mobile.value = DEMO.asha.mobile
+        mobile.focus()
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CustomerScreen)
 
@@ -242,3 +245,13 @@ async def test_settings_key_on_setup_does_not_open_settings(config_path: Path, c
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
+
+
+async def test_setup_closed_without_saving_quits_instead_of_waiting(config_path: Path,
+                                                                   clock) -> None:
+    app = first_run_app(clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await setup_shown(app, pilot)
+        app.start_over()  # "New customer" from the palette pops every screen above the lookup
+        await pilot.pause()
+    assert app.return_code == 2

@@ -279,9 +279,10 @@ class SetupScreen(Screen[bool]):
         self.app.notify("Settings can be shown once this till is set up.", severity="warning")
 
     def on_unmount(self) -> None:
-        # Removed without saving (e.g. "New customer" from the palette pops every screen): the
-        # app would wait forever for services that cannot load, so quit with the note instead.
-        if not self._finished:
+        # Removed without saving while the app runs on ("New customer" from the palette pops
+        # every screen): it would wait forever for services that cannot load, so quit with the
+        # note instead. (An app already shutting down is not running, and is left alone.)
+        if not self._finished and self.app.is_running:
             self.app.exit(return_code=2, message=QUIT_NOTE)
 
 
