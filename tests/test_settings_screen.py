@@ -17,6 +17,7 @@ from tillui.sandbox import DEMO
 from tillui.sandbox.server import running_sandbox
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.settings import SettingsScreen
+from tillui.services import ServicesUnavailable
 from tillui.settings import Secrets, Settings
 
 SIZE = (80, 24)
@@ -171,3 +172,26 @@ async def test_configured_till_origins_and_connection_test(
             if css_class == "-ok":  # no workflow token: lookups work, claims cannot be sent
                 assert "workflow_token is not set" in shown
             assert password not in screen_text(app)
+
+
+async def test_a_bad_config_is_explained_not_hidden(clock) -> None:
+    from tillui.app import TillApp
+    from tillui.config import ConfigError
+
+    def broken():
+        raise ConfigError("unknown key (did you mean 'theme'?)", path=Path("/etc/tillui/c.toml"),
+                          line=7, section="defaults", key="them")
+
+    app = TillApp(broken, clock=clock)
+    app.scan_guard.enabled = False
+    async with app.run_test(size=SIZE) as pilot:
+        with pytest.raises(ServicesUnavailable):
+            await app.services()
+        await pilot.press("f2")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "The settings could not be loaded" in text
+        assert "/etc/tillui/c.toml:7 [defaults] them" in text
+        assert "tillui config show" in text
