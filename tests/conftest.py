@@ -39,3 +39,25 @@ def make_app(clock: FixedClock) -> Callable[..., Any]:
 async def services_ready(app) -> None:
     """Wait until the background load finished (tests then drive the screens)."""
     await app.services()
+
+
+async def until(pilot, condition, *, timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (fails the test after `timeout` seconds)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {condition.__name__ if hasattr(condition, '__name__') else condition}")
+        await pilot.pause(0.02)
+
+
+async def scan(pilot, code: str) -> None:
+    """Deliver `code` + Enter the way a barcode scanner does: all keys in one burst."""
+    from textual import events
+
+    for character in code:
+        pilot.app.post_message(events.Key(character, character))
+    pilot.app.post_message(events.Key("enter", "\r"))
+    await pilot.pause()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from importlib import import_module
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ from tillui.styles import stylesheet
 if TYPE_CHECKING:
     from tillui.settings import Settings
     from tillui.wiring import FirstRunNeeded
+
+WARM_SCREENS = ("tillui.screens.customer", "tillui.screens.claim", "tillui.screens.claim_result",
+                "tillui.screens.dialogs.confirm_claim", "tillui.claim_candidates")
 
 
 class TillApp(App[None]):
@@ -88,6 +92,9 @@ class TillApp(App[None]):
             from tillui.identifiers import warm_up
 
             warm_up()
+        # So the first lookup does not pay for importing the next screens.
+        for module in WARM_SCREENS:
+            import_module(module)
         self.call_from_thread(self._services_done, services)
 
     def _open_setup(self, first_run: FirstRunNeeded) -> None:

@@ -51,7 +51,9 @@ class ScanGuard:
             if len(self._held) >= self.min_length and now - self._last <= self.max_gap * 4:
                 code = "".join(key.character or "" for key in self._held)
                 self._discard()
-                self.app.post_message(ScannedCode(code))
+                # The screen may claim it (a receipt on the claim screen); if not, it bubbles
+                # up to the app, which starts a new lookup.
+                self.app.screen.post_message(ScannedCode(code))
                 return True
             self._flush_soon(then=event)
             return True

@@ -1,0 +1,205 @@
+"""Claim a recent non-member bill, at 80x24, through the real client, outbox and sandbox."""
+
+from __future__ import annotations
+
+from tests.conftest import scan, until
+from tillui.sandbox import DEMO
+from tillui.screens.claim import BillsTable, ClaimScreen
+from tillui.screens.claim_result import ClaimResultScreen
+from tillui.screens.customer import CustomerScreen
+from tillui.screens.dialogs.confirm_claim import ConfirmClaimDialog
+from tillui.widgets.error_panel import ErrorPanel
+
+SIZE = (80, 24)
+
+
+async def settle(pilot) -> None:
+    """Wait for the workers that finish by themselves (not one parked behind a dialog)."""
+    app = pilot.app
+    await until(pilot, lambda: all(w.is_finished or w.name == "_choose" and isinstance(app.screen, ConfirmClaimDialog)
+                                   for w in app.workers))
+    await pilot.pause()
+
+
+async def open_claim(pilot, mobile: str) -> None:
+    app = pilot.app
+    await app.services()
+    await pilot.press(*mobile, "enter")
+    await settle(pilot)
+    assert isinstance(app.screen, CustomerScreen)
+    await pilot.press("c")
+    await settle(pilot)
+    assert isinstance(app.screen, ClaimScreen)
+
+
+def sandbox_state(app):
+    return app.services_now.demo.sandbox.state.sandbox
+
+
+def highlighted(app):
+    return app.screen._highlighted()
+
+
+def reason_text(app) -> str:
+    return str(app.screen.query_one("#claim-reason").render())
+
+
+async def test_a_listed_bill_is_claimed_in_four_keys_and_the_sandbox_agrees(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)             # key 1: c
+        await pilot.press("down")                              # key 2: move
+        candidate = highlighted(app)
+        assert candidate.selectable and candidate.check == "confirmed"
+        state = sandbox_state(app)
+        points_before = state.customers.get(DEMO.omar.customer_id).programs[0].main_points
+        await pilot.press("enter")                             # key 3: Enter
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmClaimDialog)
+        await pilot.press("enter")                             # key 4: confirm
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimResultScreen)
+        outcome = app.screen.outcome
+        assert outcome.sent and outcome.claim.request_id
+        assert outcome.claim.request_id in str(app.screen.query_one("#result-request").render())
+
+        bill = state.transactions.get(candidate.transaction_id)
+        assert bill.type == "REGULAR" and bill.customer_id == DEMO.omar.customer_id and bill.retro_txn
+        points_after = state.customers.get(DEMO.omar.customer_id).programs[0].main_points
+        assert points_after == points_before + int(candidate.amount)
+        listed = state.retro_requests.for_transaction(candidate.transaction_id)
+        assert [r.status for r in listed] == ["SUCCESS"]
+        assert listed[0].added_by.id == DEMO.till_id and listed[0].added_by_parent.id == DEMO.store_id
+
+        await pilot.press("enter")  # done: back to the customer, whose points are refreshed
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.session.lookup.points.main_points == points_after
+
+
+async def test_a_double_enter_in_the_dialog_sends_one_claim(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        candidate = highlighted(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter")
+        await settle(pilot)
+        state = sandbox_state(app)
+        assert len(state.retro_requests.for_transaction(candidate.transaction_id)) == 1
+        assert len(state.workflow_requests) == 1
+
+
+async def test_escape_in_the_dialog_sends_nothing(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert sandbox_state(app).workflow_requests == {}
+
+
+async def test_a_too_old_bill_is_refused_before_anything_is_sent(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.asha.mobile)
+        table = app.screen.query_one(BillsTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        candidate = highlighted(app)
+        assert candidate.verdict.code == "too_old"
+        assert "claims are allowed up to 30 days" in reason_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert sandbox_state(app).workflow_requests == {}
+        assert "days ago" in reason_text(app)
+
+
+async def test_a_bill_before_the_registration_window_is_refused(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.nikhil.mobile)  # registered 1 h ago, delay 3 h
+        table = app.screen.query_one(BillsTable)
+        refused = next(i for i in range(table.row_count)
+                       if app.screen._candidates[int(table.coordinate_to_cell_key((i, 0)).row_key.value)]
+                       .verdict.code == "before_registration_window")
+        table.move_cursor(row=refused)
+        await pilot.pause()
+        assert "Billed before the customer registered" in reason_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert sandbox_state(app).workflow_requests == {}
+
+
+async def test_receipt_search_finds_shared_bill_numbers_and_refuses_other_stores(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        await pilot.press("slash", *DEMO.shared_bill_number, "enter")
+        await settle(pilot)
+        found = [c for c in app.screen._candidates.values()
+                 if c.bill_number == DEMO.shared_bill_number and c.check != "unchecked"]
+        stores = {c.store_name: c for c in found}
+        assert set(stores) == {DEMO.store_name, DEMO.harbour_store_name}
+        harbour = stores[DEMO.harbour_store_name]
+        assert not harbour.selectable and "this till claims only its own store's bills" in harbour.reason
+
+
+async def test_an_unknown_receipt_says_so(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        await pilot.press("slash", *"NOPE-1", "enter")
+        await settle(pilot)
+        assert "No bill 'NOPE-1' found" in reason_text(app)
+
+
+async def test_a_scanned_receipt_on_the_claim_screen_searches_instead_of_looking_up(make_app):
+    app = make_app(scan_guard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        await scan(pilot, DEMO.shared_bill_number)
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert app.screen.query_one("#receipt").value == DEMO.shared_bill_number
+        assert any(c.source == "search" for c in app.screen._candidates.values())
+
+
+async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconciliation(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        sandbox_state(app).faults.inject("/api_gateway/v2/request-workflow", "status", status=503)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimResultScreen)
+        assert app.screen.outcome.unknown
+        assert "No answer from the server" in str(app.screen.query_one("#result-heading").render())
+        services = await app.services()
+        outcomes = await services.claims.reconcile()
+        # Never received: resent once by reconciliation, now on the server exactly once.
+        assert [o.kind for o in outcomes] == ["sent"]
+        candidate = app.screen.candidate
+        assert len(sandbox_state(app).retro_requests.for_transaction(candidate.transaction_id)) == 1
+
+
+async def test_rate_limiting_while_confirming_shows_what_to_do(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.services()
+        sandbox_state(app).faults.inject("/v2/transactions/", "rate_limit", count=50, retry_after=30)
+        await pilot.press(*DEMO.omar.mobile, "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        panel = app.screen.query_one(ErrorPanel)
+        assert panel.display and "busy" in str(panel.render())
+        assert sandbox_state(app).workflow_requests == {}

@@ -1,0 +1,162 @@
+"""`tillui screenshots`: SVGs of every screen, from the demo data at a fixed time.
+
+The same scenes drive the snapshot tests (tests/test_snapshots.py), so what the README shows
+is what the tests hold the app to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from tillui.app import TillApp
+
+TILL_TZ = timezone(timedelta(hours=5, minutes=30))
+FIXED_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TILL_TZ)
+SIZE = (80, 24)
+ASHA, OMAR, NIKHIL = "919800000001", "919800000007", "919800000004"
+
+Scene = Callable[["Pilot"], Awaitable[None]]
+
+
+def build_app() -> "TillApp":
+    """The demo app at a fixed instant, with nothing random on screen."""
+    from tillui.app import TillApp
+    from tillui.clock import FixedClock
+    from tillui.demo import demo_services
+
+    clock = FixedClock(FIXED_NOW, tz=TILL_TZ)
+    app = TillApp(partial(demo_services, clock=clock), clock=clock, demo=True)
+    app.scan_guard.enabled = False
+    return app
+
+
+async def settled(pilot: "Pilot", condition: Callable[[], bool] = lambda: True, timeout: float = 10) -> None:
+    """Run until no worker is busy (a worker parked behind a dialog counts as idle) and
+    `condition` holds; then let the screen repaint."""
+    from textual.screen import ModalScreen
+
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        idle = all(w.is_finished or isinstance(app.screen, ModalScreen) for w in app.workers)
+        if idle and condition():
+            break
+        if loop.time() > deadline:
+            raise TimeoutError("the app did not settle")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def look_up(pilot: "Pilot", mobile: str) -> None:
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await pilot.press(*mobile, "enter")
+    await settled(pilot, lambda: pilot.app.session.lookup is not None)  # type: ignore[attr-defined]
+
+
+async def lookup_empty(pilot: "Pilot") -> None:
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await settled(pilot)
+
+
+async def lookup_invalid(pilot: "Pilot") -> None:
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await pilot.press(*"98000", "tab", *"asha@", "enter")
+    await settled(pilot)
+
+
+async def lookup_not_found(pilot: "Pilot") -> None:
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await pilot.press("tab", *"family.kumar@example.com", "enter")
+    await settled(pilot)
+
+
+async def customer(pilot: "Pilot") -> None:
+    await look_up(pilot, ASHA)
+
+
+async def claim(pilot: "Pilot") -> None:
+    await look_up(pilot, NIKHIL)
+    await pilot.press("c")
+    await settled(pilot)
+    await pilot.press("down", "down", "down")
+    await settled(pilot)
+
+
+async def claim_confirm(pilot: "Pilot") -> None:
+    await look_up(pilot, OMAR)
+    await pilot.press("c")
+    await settled(pilot)
+    await pilot.press("enter")
+    await settled(pilot)
+
+
+async def claim_result(pilot: "Pilot") -> None:
+    await claim_confirm(pilot)
+    await pilot.press("enter")
+    await settled(pilot)
+
+
+async def requests(pilot: "Pilot") -> None:
+    await look_up(pilot, ASHA)
+    await pilot.press("r")
+    await settled(pilot)
+
+
+async def settings(pilot: "Pilot") -> None:
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await pilot.press("f2")
+    await settled(pilot)
+
+
+async def help_screen(pilot: "Pilot") -> None:
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await pilot.press("f1")
+    await settled(pilot)
+
+
+SCENES: dict[str, Scene] = {
+    "lookup": lookup_empty,
+    "lookup-invalid": lookup_invalid,
+    "lookup-not-found": lookup_not_found,
+    "customer": customer,
+    "claim": claim,
+    "claim-confirm": claim_confirm,
+    "claim-result": claim_result,
+    "requests": requests,
+    "settings": settings,
+    "help": help_screen,
+}
+
+
+async def capture(name: str, scene: Scene) -> str:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await scene(pilot)
+        return app.export_screenshot(title=f"tillui — {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tillui screenshots", description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("screenshots"), help="folder for the SVGs")
+    parser.add_argument("names", nargs="*", help=f"scenes to capture (default: all of {', '.join(SCENES)})")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.names) - set(SCENES))
+    if unknown:
+        parser.error(f"unknown scene(s): {', '.join(unknown)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.names or SCENES:
+        svg = asyncio.run(capture(name, SCENES[name]))
+        path = args.out / f"{name}.svg"
+        path.write_text(svg, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
