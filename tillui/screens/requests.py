@@ -189,18 +189,18 @@ class RequestsScreen(Screen[None]):
         seconds = 0 if settings.kiosk else settings.requests_refresh_seconds
         self._refresh_seconds = seconds
         if seconds and self._view is not None and self._view.has_pending:
-            self._refresh_timer = self.set_timer(seconds, self._auto_refresh, name="requests-auto-refresh")
+            self._refresh_timer = self.set_timer(seconds, self._refresh_timer_fired, name="requests-auto-refresh")
 
     def _stop_auto_refresh(self) -> None:
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
             self._refresh_timer = None
 
-    def _auto_refresh(self) -> None:
+    def _refresh_timer_fired(self) -> None:
         self._refresh_timer = None
         if not self.is_active:
             # Another screen (the detail view, help) is on top: try again later, spend nothing.
-            self._refresh_timer = self.set_timer(self._refresh_seconds, self._auto_refresh)
+            self._refresh_timer = self.set_timer(self._refresh_seconds, self._refresh_timer_fired)
             return
         if self._pager is not None:
             self._pager.forget_after(self._target)

@@ -156,6 +156,8 @@ class RequestPager:
         return RequestsView(items, index, total, None, offset, end, end)
 
     async def _load_filtered(self, index: int) -> RequestsView | None:
+        if self._last_index is not None:
+            index = min(index, self._last_index)
         page = min(index, len(self._marks) - 1)
         shown: RequestsView | None = None
         while True:
