@@ -327,4 +327,5 @@ async def test_footer_fits_80_columns(make_app):
         right_edge = screen.query_one("FooterKey.-command-palette").region.x
         for description in ("Back", "Page", "Filter", "Refresh", "Detail", "Quit"):
             assert keys[description].region.right <= right_edge <= SIZE[0] - 10, description
-        assert all(binding.id and binding.id.startswith("requests.") for binding in RequestsScreen.BINDINGS)
+        ids = [binding.id for binding in RequestsScreen.BINDINGS]
+        assert all(id_ and id_.startswith("requests.") for id_ in ids)

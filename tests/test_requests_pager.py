@@ -20,8 +20,9 @@ NEWEST = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 def make_requests(statuses: Sequence[str]) -> list[RetroRequest]:
     """Newest first, like the server: request n is n hours older than request 0."""
     return [
-        RetroRequest(id=1000 + n, status=status, added_by=TILL, added_on=NEWEST - timedelta(hours=n),
-                     user_id=5, request_id=9000 + n, transaction_id=7000 + n)
+        RetroRequest(id=1000 + n, status=status, added_by=TILL,
+                     added_on=NEWEST - timedelta(hours=n), user_id=5, request_id=9000 + n,
+                     transaction_id=7000 + n)
         for n, status in enumerate(statuses)
     ]
 
@@ -36,8 +37,8 @@ class FakeServer:
     async def __call__(self, offset: int, limit: int) -> RetroRequestPage:
         self.calls.append((offset, limit))
         items = self.requests[offset : offset + limit]
-        return RetroRequestPage(pagination=Pagination(limit=limit, offset=offset, total=len(self.requests)),
-                                items=items)
+        pagination = Pagination(limit=limit, offset=offset, total=len(self.requests))
+        return RetroRequestPage(pagination=pagination, items=items)
 
 
 def ids(view) -> list[int]:
@@ -187,7 +188,8 @@ async def test_filter_scan_is_bounded_per_page_and_carries_on() -> None:
     assert first.items == () and (first.start, first.end) == (0, 20)
     assert server.calls == [(0, 10), (10, 10)]
     assert describe(first, pager) == "FAILURE — page 1 — 0 found in 20 of 102 scanned"
-    assert empty_message(first, pager) == "No FAILURE requests among 1–20 of 102 — PgDn scans on"
+    assert empty_message(first, pager) == (
+        "No FAILURE requests among 1–20 of 102 — PgDn scans on")
     assert pager.page_count is None
     view = first
     while not view.items:
@@ -252,7 +254,8 @@ async def test_an_empty_answer_ends_the_scan_whatever_total_says() -> None:
     class Inconsistent(FakeServer):
         async def __call__(self, offset: int, limit: int) -> RetroRequestPage:
             page = await super().__call__(offset, limit)
-            return page.model_copy(update={"pagination": Pagination(limit=limit, offset=offset, total=99)})
+            wrong = Pagination(limit=limit, offset=offset, total=99)
+            return page.model_copy(update={"pagination": wrong})
 
     pager = RequestPager(Inconsistent(make_requests(["PENDING"] * 3)), page_size=5)
     pager.set_status("PENDING")

@@ -7,11 +7,11 @@ how to reach any page without keeping the pages it has passed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
@@ -37,15 +37,16 @@ FILTER_CYCLE: tuple[str | None, ...] = (None, *STATUSES)
 
 
 class RequestsScreen(Screen[None]):
-    app: "TillApp"
+    app: TillApp
     CSS_PATH = stylesheet("requests.tcss")
     SCAN_TO_LOOK_UP = True
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="requests.back"),
         # One footer entry for both page keys, so the footer fits 80 columns with ^q and ^p.
         Binding("pagedown,n", "next_page", "Page", id="requests.next_page", key_display="PgUp/PgDn",
                 tooltip="Next page (PgDn or n); previous page (PgUp or p)"),
-        Binding("pageup,p", "previous_page", "Previous page", id="requests.previous_page", show=False),
+        Binding("pageup,p", "previous_page", "Previous page", id="requests.previous_page",
+                show=False),
         Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
         Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
         Binding("f", "cycle_filter", "Filter", id="requests.filter"),
@@ -84,6 +85,7 @@ class RequestsScreen(Screen[None]):
         self.query_one("#requests-title", Static).update(
             f"Retro requests · {name}" if name else "Retro requests")
         self.query_one("#requests-empty").display = False
+        self.query_one(RequestsTable).display = False  # until the first page arrives
         self._show_filter()
         self._start_load()
 
@@ -167,14 +169,14 @@ class RequestsScreen(Screen[None]):
         self._schedule_auto_refresh(services)
         self._show_status()
 
-    def _pager_for(self, services: "Services") -> RequestPager:
+    def _pager_for(self, services: Services) -> RequestPager:
         if self._pager is None:
             customer_id = self.app.session.customer_id
             if customer_id is None:
                 raise RuntimeError("no customer is being served")
             client = services.client
 
-            async def fetch(offset: int, limit: int):  # noqa: ANN202 - RetroRequestPage
+            async def fetch(offset: int, limit: int):
                 return await client.retro_requests(customer_id, limit=limit, offset=offset)
 
             self._pager = RequestPager(fetch, page_size=self._page_size)
@@ -184,12 +186,13 @@ class RequestsScreen(Screen[None]):
 
     # -- auto-refresh --------------------------------------------------------------------------
 
-    def _schedule_auto_refresh(self, services: "Services") -> None:
+    def _schedule_auto_refresh(self, services: Services) -> None:
         settings = services.settings
         seconds = 0 if settings.kiosk else settings.requests_refresh_seconds
         self._refresh_seconds = seconds
         if seconds and self._view is not None and self._view.has_pending:
-            self._refresh_timer = self.set_timer(seconds, self._refresh_timer_fired, name="requests-auto-refresh")
+            self._refresh_timer = self.set_timer(seconds, self._refresh_timer_fired,
+                                                 name="requests-auto-refresh")
 
     def _stop_auto_refresh(self) -> None:
         if self._refresh_timer is not None:
@@ -274,13 +277,15 @@ class RequestsScreen(Screen[None]):
         event.stop()
         self.action_detail()
 
-    def palette_commands(self):  # noqa: ANN201 - Iterable[SystemCommand]
+    def palette_commands(self):
         yield SystemCommand("Next page", "Next page of retro requests", self.action_next_page)
-        yield SystemCommand("Previous page", "Previous page of retro requests", self.action_previous_page)
+        yield SystemCommand("Previous page", "Previous page of retro requests",
+                            self.action_previous_page)
         yield SystemCommand("First page", "First page of retro requests", self.action_first_page)
         yield SystemCommand("Last page", "Last page of retro requests", self.action_last_page)
         yield SystemCommand("Refresh requests", "Fetch this page again", self.action_refresh)
-        yield SystemCommand("Request detail", "Every field of the highlighted request", self.action_detail)
+        yield SystemCommand("Request detail", "Every field of the highlighted request",
+                            self.action_detail)
         yield SystemCommand("Show every status", "Retro requests in every status",
                             lambda: self.set_filter(None))
         for status in STATUSES:

@@ -42,7 +42,7 @@ FetchPage = Callable[[int, int], Awaitable["RetroRequestPage"]]
 class RequestsView:
     """One screen page: the requests on show and where they sit in the server's list."""
 
-    items: tuple["RetroRequest", ...]
+    items: tuple[RetroRequest, ...]
     index: int
     """0-based screen page number."""
     total: int
@@ -67,7 +67,7 @@ class _Mark(NamedTuple):
 
 
 class _Scan(NamedTuple):
-    items: list["RetroRequest"]
+    items: list[RetroRequest]
     end: int
     total: int
 
@@ -184,7 +184,9 @@ class RequestPager:
         items: list[RetroRequest] = []
         full = False
         while not full:
-            limit = self.scan_limit if known_end is None else min(self.scan_limit, known_end - offset)
+            limit = self.scan_limit
+            if known_end is not None:
+                limit = min(limit, known_end - offset)
             if limit <= 0:
                 break
             answer = await self._fetch(offset, limit)

@@ -4,12 +4,12 @@ reason; requests claimed at this till in this session are marked and highlighted
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from tillui.clock import Clock, format_local
@@ -35,7 +35,7 @@ _STATUS_COMPONENT = {
 }
 
 
-def added_by_text(request: "RetroRequest") -> str:
+def added_by_text(request: RetroRequest) -> str:
     """'Demo Till / Demo Store': the till that added the request and its parent (store)."""
     parts = [_entity_label(request.added_by)]
     if request.added_by_parent is not None:
@@ -43,7 +43,7 @@ def added_by_text(request: "RetroRequest") -> str:
     return " / ".join(part for part in parts if part) or "—"
 
 
-def _entity_label(entity: "Entity") -> str:
+def _entity_label(entity: Entity) -> str:
     return entity.name or entity.code or str(entity.id)
 
 
@@ -54,11 +54,11 @@ def _fit(text: str, width: int) -> str:
 class RequestsTable(DataTable[Text], inherit_bindings=False):
     """Row cursor only; page keys (PgUp/PgDn, Home/End, Enter) are left to the screen."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Cursor up", show=False),
         Binding("down", "cursor_down", "Cursor down", show=False),
     ]
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "requests-table--claimed",
         "requests-table--pending",
         "requests-table--approved",
@@ -80,17 +80,17 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
         self.add_column("Reason", width=self._reason_width, key="reason")
 
     @property
-    def items(self) -> tuple["RetroRequest", ...]:
+    def items(self) -> tuple[RetroRequest, ...]:
         """The requests on show (one page at most)."""
         return self._items
 
     @property
-    def highlighted(self) -> "RetroRequest | None":
+    def highlighted(self) -> RetroRequest | None:
         if not self._items or not 0 <= self.cursor_row < len(self._items):
             return None
         return self._items[self.cursor_row]
 
-    def show(self, items: Sequence["RetroRequest"], claimed: frozenset[int]) -> None:
+    def show(self, items: Sequence[RetroRequest], claimed: frozenset[int]) -> None:
         """Replace the rows with `items`, keeping the cursor on the same request if it is there."""
         previous = self.highlighted
         self._items = tuple(items)

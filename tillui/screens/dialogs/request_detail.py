@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -29,7 +29,7 @@ def format_moment(moment: Any, clock: Clock) -> str:
     return f"{shown:%d %b %Y %H:%M:%S} ({zone})"
 
 
-def format_entity(entity: "Entity | None") -> Text:
+def format_entity(entity: Entity | None) -> Text:
     """'Harbour Till · code harbour.till · TILL · ID 50682301': name, code, type and ID."""
     if entity is None:
         return Text("—")
@@ -51,7 +51,9 @@ def _warnings(warnings: list[Any]) -> str:
     return "; ".join(w if isinstance(w, str) else json.dumps(w, default=str) for w in warnings)
 
 
-def detail_rows(request: "RetroRequest", clock: Clock, *, claimed_here: bool) -> list[tuple[str, Text | str]]:
+def detail_rows(
+    request: RetroRequest, clock: Clock, *, claimed_here: bool
+) -> list[tuple[str, Text | str]]:
     """(label, value) for every field of the request, in the order a cashier reads them."""
     transaction = "—" if request.transaction_id is None else str(request.transaction_id)
     transaction_text = Text(transaction)
@@ -78,22 +80,21 @@ def detail_rows(request: "RetroRequest", clock: Clock, *, claimed_here: bool) ->
 
 class RequestDetailScreen(ModalScreen[None]):
     CSS_PATH = stylesheet("requests.tcss")
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="request_detail.close"),
         Binding("down", "scroll_down", "Scroll down", show=False, id="request_detail.down"),
         Binding("up", "scroll_up", "Scroll up", show=False, id="request_detail.up"),
     ]
 
-    def __init__(self, request: "RetroRequest", clock: Clock, *, claimed_here: bool = False) -> None:
+    def __init__(self, request: RetroRequest, clock: Clock, *, claimed_here: bool = False) -> None:
         super().__init__()
         self.request = request
         self._clock = clock
         self._claimed_here = claimed_here
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="request-detail"):
-            with VerticalScroll(id="request-detail-body"):
-                yield Static(self._table(), id="request-detail-fields")
+        with Vertical(id="request-detail"), VerticalScroll(id="request-detail-body"):
+            yield Static(self._table(), id="request-detail-fields")
         yield Footer()
 
     def on_mount(self) -> None:
