@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,10 @@ def first_run_app(clock: Any):
 
 
 async def setup_shown(app, pilot) -> SetupScreen:
-    """Wait for the background load to find no config and open the setup screen."""
-    for _ in range(200):
+    """Wait for the background load to find no config and open the setup screen (the first
+    load in a test session also imports the client, pydantic and httpx: allow for a slow box)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
         await pilot.pause(0.01)
         if isinstance(app.screen, SetupScreen) and isinstance(app.focused, Input):
             return app.screen

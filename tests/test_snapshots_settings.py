@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import services_ready
+from tests.test_setup_screen import setup_shown
 from tillui.clock import FixedClock
 from tillui.screens.settings import SettingsScreen
-from tillui.screens.setup import SetupScreen
 
 SIZE = (80, 24)
 
@@ -53,10 +53,7 @@ def test_setup_screen(snap_compare, clock: FixedClock) -> None:
     app.scan_guard.enabled = False
 
     async def run_before(pilot) -> None:
-        for _ in range(200):
-            await pilot.pause(0.01)
-            if isinstance(app.screen, SetupScreen) and isinstance(app.focused, Input):
-                break
+        await setup_shown(app, pilot)
         for field in app.screen.query(Input):
             field.cursor_blink = False
         await pilot.press(*"50682289", "tab", "tab")  # store ID left empty: "needed"
