@@ -51,7 +51,6 @@ def demo_services(
     claims = ClaimService(client, ClaimsOutbox(folder / "claims-demo.sqlite3"), settings, secrets)
     hints = [
         f"mobile {DEMO.asha.mobile} ({DEMO.asha.full_name})",
-        f"card {DEMO.asha.card_number}",
         f"email {DEMO.meera.email} + mobile {DEMO.meera.mobile}",
         f"mobile {DEMO.nikhil.mobile} (registered 1 h ago)",
     ]

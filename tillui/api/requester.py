@@ -33,6 +33,8 @@ from tillui.api.retry import RetryPolicy, parse_retry_after
 logger = logging.getLogger("tillui.api")
 
 REQUEST_ID_HEADER = "X-Cap-Requestid"
+ATTEMPT_GRACE_SECONDS = 1.0
+"""Slack over connect + read timeouts before an attempt is abandoned as a whole."""
 
 # Expected outcomes a cashier meets every day: worth an INFO line, not a WARNING.
 _ROUTINE_ERRORS = (CustomerNotFound, TransactionNotFound, RequestNotFound)
@@ -164,15 +166,21 @@ class Requester:
             return await self._attempt(call, renewed, timeout)
 
     async def _attempt(self, call: Call, headers: dict[str, str], timeout: httpx.Timeout) -> Answer:
+        # httpx applies its timeouts per network operation, and not at all through an
+        # in-process transport (ASGITransport): this bounds the whole attempt either way.
+        deadline = (timeout.connect or 0) + (timeout.read or 0) + ATTEMPT_GRACE_SECONDS
         try:
-            response = await self._http.request(
-                call.method,
-                call.url,
-                params=call.params or None,
-                json=call.json,
-                headers=headers,
-                timeout=timeout,
-            )
+            async with asyncio.timeout(deadline):
+                response = await self._http.request(
+                    call.method,
+                    call.url,
+                    params=call.params or None,
+                    json=call.json,
+                    headers=headers,
+                    timeout=timeout,
+                )
+        except TimeoutError as exc:
+            raise Timeout(None, f"No answer within {deadline:g} s") from exc
         except httpx.TimeoutException as exc:
             raise Timeout(None, f"No answer in time ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:

@@ -20,7 +20,10 @@ SCREENS = [
     ("Lookup", "tillui.screens.lookup", "LookupScreen"),
     ("Customer", "tillui.screens.customer", "CustomerScreen"),
     ("Claim a bill", "tillui.screens.claim", "ClaimScreen"),
+    ("Claim result", "tillui.screens.claim_result", "ClaimResultScreen"),
     ("Requests", "tillui.screens.requests", "RequestsScreen"),
+    ("Settings", "tillui.screens.settings", "SettingsScreen"),
+    ("First-run setup", "tillui.screens.setup", "SetupScreen"),
 ]
 
 
