@@ -6,7 +6,7 @@ import asyncio
 
 from rich.console import Console
 from textual.widgets import Static
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel
 
 from tests.conftest import services_ready
 from tillui.identifier_types import Identifier
@@ -325,7 +325,10 @@ async def test_footer_fits_80_columns(make_app):
         # F2 Settings keys come after them and scroll off, as on the customer screen).
         keys = {key.description: key for key in screen.query(FooterKey)}
         right_edge = screen.query_one("FooterKey.-command-palette").region.x
-        for description in ("Back", "Page", "Filter", "Refresh", "Detail", "Quit"):
+        for description in ("Back", "Filter", "Refresh", "Detail", "Quit"):
             assert keys[description].region.right <= right_edge <= SIZE[0] - 10, description
+        page_keys = [key.region for key in screen.query("FooterKey.-grouped")]
+        assert len(page_keys) == 2 and str(screen.query_one(FooterLabel).render()) == "Page"
+        assert screen.query_one(FooterLabel).region.right <= right_edge
         ids = [binding.id for binding in RequestsScreen.BINDINGS]
         assert all(id_ and id_.startswith("requests.") for id_ in ids)

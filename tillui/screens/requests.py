@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tillui.services import Services
 
 FILTER_CYCLE: tuple[str | None, ...] = (None, *STATUSES)
+PAGE_KEYS = Binding.Group("Page")
 
 
 class RequestsScreen(Screen[None]):
@@ -42,11 +43,11 @@ class RequestsScreen(Screen[None]):
     SCAN_TO_LOOK_UP = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="requests.back"),
-        # One footer entry for both page keys, so the footer fits 80 columns with ^q and ^p.
-        Binding("pagedown,n", "next_page", "Page", id="requests.next_page", key_display="PgUp/PgDn",
-                tooltip="Next page (PgDn or n); previous page (PgUp or p)"),
+        # Grouped: one footer entry for both page keys, so the footer fits 80 columns.
         Binding("pageup,p", "previous_page", "Previous page", id="requests.previous_page",
-                show=False),
+                key_display="PgUp", group=PAGE_KEYS),
+        Binding("pagedown,n", "next_page", "Next page", id="requests.next_page",
+                key_display="PgDn", group=PAGE_KEYS),
         Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
         Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
         Binding("f", "cycle_filter", "Filter", id="requests.filter"),
