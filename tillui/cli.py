@@ -51,7 +51,9 @@ def run_app(args: argparse.Namespace) -> int:
     from functools import partial
 
     from tillui.app import TillApp
+    from tillui.logs import configure_logging
 
+    configure_logging()
     flags = {"theme": args.theme} if args.theme else {}
     if args.demo:
         from tillui.demo import demo_services
