@@ -305,6 +305,14 @@ async def test_auto_refresh_while_pending(make_app):
         await pilot.press("f", "f")  # APPROVED
         await settle(pilot)
         assert not screen.auto_refresh_armed
+        # PENDING: armed while the page reloads in one call, not when it would take several.
+        await pilot.press("f", "f", "f", "f", "f")
+        await settle(pilot)
+        assert screen.view.status == "PENDING" and screen.auto_refresh_armed
+        screen.pager.scan_limit = 5
+        await pilot.press("f5")
+        await settle(pilot)
+        assert screen.view.has_pending and not screen.auto_refresh_armed
 
 
 async def test_auto_refresh_is_off_in_kiosk_mode_and_at_zero(make_app):

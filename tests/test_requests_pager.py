@@ -250,6 +250,30 @@ async def test_refresh_rescans_from_the_page_on_show() -> None:
     assert pager.found_total == 9
 
 
+async def test_auto_refresh_reloads_the_same_stretch_in_one_call() -> None:
+    server = FakeServer(make_requests(MIXED))
+    pager = RequestPager(server, page_size=4, scan_limit=50)
+    pager.set_status("PENDING")
+    first = await pager.load(0)
+    assert pager.reload_calls(first) == 1
+    server.requests[3] = server.requests[3].model_copy(update={"status": "APPROVED"})
+    server.calls.clear()
+    pager.forget_after(0, keep_span=True)
+    again = await pager.load(0)
+    assert server.calls == [(0, 10)]
+    assert ids(again) == [1000, 1006, 1009]  # the approved one left; nothing scanned beyond
+    assert describe(again, pager) == "PENDING — page 1 — 3 found in 10 of 30 scanned"
+
+
+async def test_a_wide_filtered_page_costs_several_calls_to_reload() -> None:
+    server = FakeServer(make_requests(["SUCCESS"] * 120 + ["PENDING"]))
+    pager = RequestPager(server, page_size=4, scan_limit=50)
+    assert pager.reload_calls(await pager.load(0)) == 1
+    pager.set_status("PENDING")
+    view = await pager.load(0)
+    assert (view.start, view.end) == (0, 121) and pager.reload_calls(view) == 3
+
+
 async def test_an_empty_answer_ends_the_scan_whatever_total_says() -> None:
     class Inconsistent(FakeServer):
         async def __call__(self, offset: int, limit: int) -> RetroRequestPage:
@@ -266,3 +290,37 @@ async def test_an_empty_answer_ends_the_scan_whatever_total_says() -> None:
 def test_bad_sizes_are_refused() -> None:
     with pytest.raises(ValueError):
         RequestPager(FakeServer([]), page_size=0)
+
+
+# -- the same edges through the real client and the sandbox (the documents' oracle) -------------
+
+
+async def test_edges_against_the_sandbox(clock) -> None:
+    from tillui.demo import demo_services
+    from tillui.sandbox import DEMO
+
+    services = demo_services(clock=clock)
+    client = services.client
+
+    def pager_for(customer_id: int, page_size: int) -> RequestPager:
+        async def fetch(offset: int, limit: int) -> RetroRequestPage:
+            return await client.retro_requests(customer_id, limit=limit, offset=offset)
+
+        return RequestPager(fetch, page_size=page_size)
+
+    try:
+        empty = await pager_for(DEMO.omar.customer_id, 10).load(0)
+        assert (empty.items, empty.total) == ((), 0)
+        exactly_one = pager_for(DEMO.asha.customer_id, 12)
+        view = await exactly_one.load(0)
+        assert len(view.items) == 12 and exactly_one.page_count == 1
+        partial = pager_for(DEMO.asha.customer_id, 5)
+        last = await partial.load(2)
+        assert len(last.items) == 2 and describe(last, partial) == "page 3 of 3 — 12 requests"
+        past = await partial.load(40)
+        assert past.index == 2 and [r.id for r in past.items] == [r.id for r in last.items]
+        partial.set_status("PENDING")
+        pending = await partial.load(0)
+        assert len(pending.items) == 3 and partial.found_total == 3
+    finally:
+        await services.aclose()

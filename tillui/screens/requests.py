@@ -191,7 +191,11 @@ class RequestsScreen(Screen[None]):
         settings = services.settings
         seconds = 0 if settings.kiosk else settings.requests_refresh_seconds
         self._refresh_seconds = seconds
-        if seconds and self._view is not None and self._view.has_pending:
+        view, pager = self._view, self._pager
+        # Only while a PENDING request is on show, and only if a reload is one call: it costs
+        # rate limit (a filtered page can span several hundred requests; F5 still reloads it).
+        if seconds and view is not None and pager is not None and view.has_pending \
+                and pager.reload_calls(view) == 1:
             self._refresh_timer = self.set_timer(seconds, self._refresh_timer_fired,
                                                  name="requests-auto-refresh")
 
@@ -207,7 +211,7 @@ class RequestsScreen(Screen[None]):
             self._refresh_timer = self.set_timer(self._refresh_seconds, self._refresh_timer_fired)
             return
         if self._pager is not None:
-            self._pager.forget_after(self._target)
+            self._pager.forget_after(self._target, keep_span=True)
         self._start_load(quiet=True)
 
     @property

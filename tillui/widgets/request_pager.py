@@ -105,11 +105,20 @@ class RequestPager:
         self._last_index = None
         self._found_total = None
 
-    def forget_after(self, index: int) -> None:
-        """The data may have changed (a refresh): keep what leads to page `index`, no further."""
-        del self._marks[index + 1 :]
+    def forget_after(self, index: int, *, keep_span: bool = False) -> None:
+        """The data may have changed (a refresh): keep what leads to page `index`, no further.
+
+        keep_span: keep where page `index` ends too, so reloading it reads the same stretch of
+        the list again (`reload_calls` calls) instead of scanning for a full page."""
+        del self._marks[index + (2 if keep_span else 1) :]
         self._last_index = None
         self._found_total = None
+
+    def reload_calls(self, view: RequestsView) -> int:
+        """Server calls that reloading `view`'s stretch of the list costs."""
+        if self.status is None:
+            return 1
+        return max(1, -(-(view.end - view.start) // self.scan_limit))
 
     @property
     def page_count(self) -> int | None:
