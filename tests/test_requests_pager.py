@@ -114,6 +114,19 @@ async def test_offset_past_the_end_of_an_emptied_list() -> None:
     assert server.calls == [(15, 5)]
 
 
+async def test_a_server_that_caps_limit_leaves_no_gap_between_pages() -> None:
+    class Capped(FakeServer):
+        async def __call__(self, offset: int, limit: int) -> RetroRequestPage:
+            return await super().__call__(offset, min(limit, 4))
+
+    server = Capped(make_requests(["SUCCESS"] * 12))
+    pager = RequestPager(server, page_size=5)
+    first, second = await pager.load(0), await pager.load(1)
+    assert ids(first) == [1000, 1001, 1002, 1003, 1004]
+    assert ids(second) == [1005, 1006, 1007, 1008, 1009]
+    assert server.calls == [(0, 4), (4, 1), (5, 4), (9, 1)]  # as answered (capped at 4)
+
+
 async def test_newest_first_order_is_kept() -> None:
     server = FakeServer(make_requests(["PENDING", "SUCCESS", "FAILURE"]))
     view = await RequestPager(server, page_size=10).load(0)

@@ -159,10 +159,16 @@ class RequestPager:
             if total > 0:
                 page = await self._fetch(offset, self.page_size)
                 total = page.pagination.total
+        items = list(page.items[: self.page_size])
+        # A server that caps `limit` below the page size (none is documented) answers short:
+        # ask for the rest, so no request falls between two screen pages.
+        while page.items and len(items) < self.page_size and offset + len(items) < total:
+            page = await self._fetch(offset + len(items), self.page_size - len(items))
+            total = page.pagination.total
+            items.extend(page.items[: self.page_size - len(items)])
         self.total = total
-        items = tuple(page.items[: self.page_size])
         end = offset + len(items)
-        return RequestsView(items, index, total, None, offset, end, end)
+        return RequestsView(tuple(items), index, total, None, offset, end, end)
 
     async def _load_filtered(self, index: int) -> RequestsView | None:
         if self._last_index is not None:
