@@ -175,6 +175,11 @@ async def test_filter_cycles_through_every_status(make_app):
         await pilot.press("f")
         await settle(pilot)
         assert screen.view.status is None and screen.query_one(RequestsTable).row_count == 12
+        # The command palette offers each filter by name.
+        commands = {command.title: command.callback for command in screen.palette_commands()}
+        commands["Show REJECTED requests"]()
+        await settle(pilot)
+        assert screen.view.status == "REJECTED" and len(screen.view.items) == 2
 
 
 async def test_filter_on_the_bulk_buyer_scans_in_bounded_steps(make_app):

@@ -30,6 +30,9 @@ from tillui.widgets.request_pager import (
 from tillui.widgets.requests_table import CLAIMED_MARK, RequestsTable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tillui.api.models import RetroRequestPage
     from tillui.app import TillApp
     from tillui.services import Services
 
@@ -177,7 +180,7 @@ class RequestsScreen(Screen[None]):
                 raise RuntimeError("no customer is being served")
             client = services.client
 
-            async def fetch(offset: int, limit: int):
+            async def fetch(offset: int, limit: int) -> RetroRequestPage:
                 return await client.retro_requests(customer_id, limit=limit, offset=offset)
 
             self._pager = RequestPager(fetch, page_size=self._page_size)
@@ -282,7 +285,7 @@ class RequestsScreen(Screen[None]):
         event.stop()
         self.action_detail()
 
-    def palette_commands(self):
+    def palette_commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Next page", "Next page of retro requests", self.action_next_page)
         yield SystemCommand("Previous page", "Previous page of retro requests",
                             self.action_previous_page)
