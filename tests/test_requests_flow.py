@@ -334,11 +334,10 @@ async def test_footer_fits_80_columns(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_requests(pilot, DEMO.asha.mobile)
-        # This screen's keys and Quit show in full left of '^p palette' (the app's F1 Help and
-        # F2 Settings keys come after them and scroll off, as on the customer screen).
+        # This screen's keys and F1 Help show in full left of '^p palette'.
         keys = {key.description: key for key in screen.query(FooterKey)}
         right_edge = screen.query_one("FooterKey.-command-palette").region.x
-        for description in ("Back", "Filter", "Refresh", "Detail", "Quit"):
+        for description in ("Back", "Filter", "Refresh", "Detail", "Help"):
             assert keys[description].region.right <= right_edge <= SIZE[0] - 10, description
         page_keys = [key.region for key in screen.query("FooterKey.-grouped")]
         assert len(page_keys) == 2 and str(screen.query_one(FooterLabel).render()) == "Page"

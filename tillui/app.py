@@ -38,10 +38,12 @@ class TillApp(App[None]):
     TITLE = "tillui"
     # The lookup screen is the default screen, whose own CSS_PATH Textual does not load.
     CSS_PATH = [stylesheet("base.tcss"), stylesheet("lookup.tcss")]
+    # Quit and Settings are shown in the footer of the home screen only (LookupScreen): deeper
+    # screens need the 80 columns for their own actions. Help and the palette list them all.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
-        Binding("f2,ctrl+t", "settings", "Settings", id="app.settings"),
+        Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
     ]
 
     def __init__(

@@ -62,7 +62,7 @@ class ClaimScreen(Screen[None]):
         yield Static("", id="claim-reason")
         yield LoadingIndicator(id="claim-loading")
         yield ErrorPanel(id="claim-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(BillsTable)

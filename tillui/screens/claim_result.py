@@ -55,7 +55,7 @@ class ClaimResultScreen(Screen[None]):
             yield Static(id="result-message")
         yield LoadingIndicator(id="result-loading")
         yield ErrorPanel(id="result-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#result-loading").display = False

@@ -55,7 +55,7 @@ class CustomerScreen(Screen[None]):
         yield ErrorPanel(id="customer-error")
         with Vertical(id="programs-box"):
             yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#customer-loading").display = False
@@ -119,13 +119,12 @@ class CustomerScreen(Screen[None]):
         programs = self.lookup.details.programs
         self.query_one("#programs-box").display = len(programs) > 1
         for program in programs:
+            figures = (program.loyalty_points, program.lifetime_points, program.delayed_points,
+                       program.total_available_points)
             table.add_row(
                 program.program_title,
                 program.current_slab or "—",
-                format_points(program.loyalty_points),
-                format_points(program.lifetime_points),
-                format_points(program.delayed_points),
-                format_points(program.total_available_points),
+                *(Text(format_points(value), justify="right") for value in figures),
                 key=str(program.program_id),
             )
 

@@ -61,7 +61,7 @@ class HelpScreen(Screen[None]):
         yield Static("Keys", classes="screen-title", id="help-title")
         with VerticalScroll(id="help-body"):
             yield Static(id="help-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         keymap = dict(getattr(self.app, "_keymap", {}) or {})

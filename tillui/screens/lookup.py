@@ -29,6 +29,9 @@ class LookupScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
         Binding("escape", "clear", "Clear", id="lookup.clear"),
+        # The app's own keys, shown here on the home screen (see TillApp.BINDINGS).
+        Binding("f2,ctrl+t", "app.settings", "Settings", id="lookup.settings"),
+        Binding("ctrl+q", "app.quit", "Quit", id="lookup.quit"),
         Binding("down", "app.focus_next", "Next field", id="lookup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="lookup.previous", show=False),
     ]
@@ -47,7 +50,7 @@ class LookupScreen(Screen[None]):
         yield LoadingIndicator(id="lookup-loading")
         yield ErrorPanel(id="lookup-error")
         yield Static("", id="lookup-demo")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#lookup-loading").display = False

@@ -81,7 +81,7 @@ class RequestsScreen(Screen[None]):
         yield ErrorPanel(id="requests-error")
         yield RequestsTable(self.app.clock, id="requests-table")
         yield Static("", id="requests-empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         lookup = self.app.session.lookup

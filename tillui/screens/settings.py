@@ -54,7 +54,7 @@ class SettingsScreen(Screen[None]):
         with Horizontal(id="settings-test"):
             yield LoadingIndicator(id="settings-testing")
             yield Static(NOT_TESTED, id="settings-verdict")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#settings-testing").display = False

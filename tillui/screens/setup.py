@@ -127,7 +127,7 @@ class SetupScreen(Screen[bool]):
             yield Static("F5 (Ctrl+R) tests the connection; F9 (Ctrl+O) saves and starts.",
                          id="setup-verdict")
         yield ErrorPanel(id="setup-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _intro(self) -> Text:
         from tillui.secrets_store import secrets_path_for

@@ -95,7 +95,7 @@ class RequestDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="request-detail"), VerticalScroll(id="request-detail-body"):
             yield Static(self._table(), id="request-detail-fields")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         box = self.query_one("#request-detail")

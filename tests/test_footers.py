@@ -1,0 +1,22 @@
+"""Every screen's footer fits 80 columns: each shown key ends left of '^p palette'."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from tillui.screenshots import SCENES, SIZE, build_app
+
+
+@pytest.mark.parametrize("scene", ["lookup", "customer", "claim", "claim-result", "requests", "settings", "help"])
+async def test_footer_keys_are_all_visible_at_80_columns(scene):
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await SCENES[scene](pilot)
+        keys = [key for key in app.screen.query(FooterKey) if "-command-palette" not in key.classes]
+        palette = app.screen.query_one("FooterKey.-command-palette")
+        assert keys, "a footer with no keys"
+        for key in keys:
+            assert key.region.right <= palette.region.x, f"{key.description!r} is cut off"
+        descriptions = {key.description for key in keys}
+        assert "Help" in descriptions or scene == "help"
