@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
@@ -23,8 +24,12 @@ if TYPE_CHECKING:
     from tillui.app import TillApp
 
 
+SPINNER_DELAY = 0.15
+
+
 class LookupScreen(Screen[None]):
     app: "TillApp"
+    _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
     BINDINGS = [
         Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
@@ -129,8 +134,21 @@ class LookupScreen(Screen[None]):
         self._look_up(tuple(identifiers))
 
     def _set_busy(self, busy: bool) -> None:
-        self.query_one("#lookup-loading").display = busy
-        self.query_one("#lookup-hint").display = not busy
+        # The spinner appears only if the answer is slow: a fast lookup should not make the
+        # screen flicker (nor pay for two relayouts on the way to the customer screen).
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if busy:
+            self._busy_timer = self.set_timer(SPINNER_DELAY, lambda: self._show_spinner(True))
+        else:
+            self._show_spinner(False)
+
+    def _show_spinner(self, shown: bool) -> None:
+        spinner = self.query_one("#lookup-loading")
+        if spinner.display != shown:
+            spinner.display = shown
+            self.query_one("#lookup-hint").display = not shown
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def _look_up(self, identifiers: tuple[Identifier, ...]) -> None:
