@@ -24,6 +24,13 @@ SIZE = (80, 24)
 SECRET_FIELDS = tuple(Secrets.model_fields)
 
 
+def widget_text(app) -> str:
+    """What the screen's Static widgets hold, before any eliding to fit the width."""
+    from textual.widgets import Static
+
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
 def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip)
                      for strip in app.screen._compositor.render_strips())
@@ -163,7 +170,7 @@ async def test_configured_till_origins_and_connection_test(
             assert rows["source"] == ("INSTORE", "default")
             assert rows["password"] == ("set (hidden)", "secrets till.T1")
             assert rows["workflow_token"] == ("unset", "-")
-            assert str(config) in screen_text(app)
+            assert str(config) in widget_text(app)  # the whole path, even where 80 columns elide it
 
             verdict = await run_test_connection(app, pilot)
             shown = str(verdict.render())

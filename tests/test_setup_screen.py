@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
-from tests.conftest import services_ready
+from tests.conftest import services_ready, until
 from tillui.sandbox import DEMO
 from tillui.sandbox.server import running_sandbox
 from tillui.screens.customer import CustomerScreen
@@ -83,6 +83,13 @@ def answers(url: str) -> dict[str, str]:
             "workflow_token": DEMO.workflow_token}
 
 
+def widget_text(app) -> str:
+    """What the screen's Static widgets hold, before any eliding to fit the width."""
+    from textual.widgets import Static
+
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
 def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip)
                      for strip in app.screen._compositor.render_strips())
@@ -118,7 +125,7 @@ async def test_first_run_shows_setup_and_writes_nothing_yet(config_path: Path, c
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
         assert app.focused is screen.query_one("#setup-till_id", Input)
-        assert str(config_path) in screen_text(app)
+        assert str(config_path) in widget_text(app)  # the whole path, even where 80 columns elide it
         assert screen.query_one("#setup-password", Input).password
         assert screen.query_one("#setup-workflow_token", Input).password
         assert app.services_now is None
@@ -156,15 +163,15 @@ async def test_connection_test_against_the_sandbox(config_path: Path, clock,
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
         fill(screen, api_base_url=sandbox_url, username=DEMO.username, password=DEMO.password)
-        await pilot.press("f5")
-        await settle(app, pilot)
         verdict = screen.query_one("#setup-verdict", Static)
+        await pilot.press("f5")
+        await until(pilot, lambda: str(verdict.render()).startswith(("OK", "FAILED")), timeout=15)
         assert str(verdict.render()).startswith(f"OK: {sandbox_url} accepted the credentials")
         assert verdict.has_class("-ok")
 
         fill(screen, password="not-the-password")
         await pilot.press("ctrl+r")
-        await settle(app, pilot)
+        await until(pilot, lambda: str(verdict.render()).startswith("FAILED"), timeout=15)
         assert str(verdict.render()).startswith(f"FAILED: authentication refused by {sandbox_url}")
         assert verdict.has_class("-failed")
         text = screen_text(app)

@@ -71,13 +71,15 @@ async def lookup_empty(pilot: "Pilot") -> None:
 async def lookup_invalid(pilot: "Pilot") -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press(*"98000", "tab", *"asha@", "enter")
-    await settled(pilot)
+    screen = pilot.app.screen
+    await settled(pilot, lambda: screen.query_one("#lookup-error").display
+                  and all(screen.query_one(f"#field-{kind}").border_subtitle for kind in ("mobile", "email")))
 
 
 async def lookup_not_found(pilot: "Pilot") -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press("tab", *"family.kumar@example.com", "enter")
-    await settled(pilot)
+    await settled(pilot, lambda: pilot.app.screen.query_one("#lookup-error").display)
 
 
 async def customer(pilot: "Pilot") -> None:
