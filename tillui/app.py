@@ -123,6 +123,9 @@ class TillApp(App[None]):
     def _apply_settings(self, settings: "Settings") -> None:
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+        else:
+            self.notify(f"Unknown theme {settings.theme!r}; try one of: "
+                        + ", ".join(sorted(self.available_themes)), title="Settings", severity="warning")
         if settings.keymap:
             self.set_keymap(settings.keymap)
         if settings.idle_timeout_seconds:

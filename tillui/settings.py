@@ -73,7 +73,7 @@ class Settings(BaseModel):
     kiosk: bool = False
     """Kiosk mode: settings are read-only and auto-refresh is off."""
     theme: str = "textual-dark"
-    """Textual theme name (e.g. textual-dark, textual-light, textual-ansi)."""
+    """Textual theme name (e.g. textual-dark, textual-light, ansi-dark)."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding ID -> keys (comma-separated), applied with App.set_keymap."""
     requests_refresh_seconds: int = Field(default=20, ge=0)
