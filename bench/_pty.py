@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -41,9 +42,7 @@ def time_until_text(argv: list[str], marker: str, *, timeout: float = 20.0,
                     return time.perf_counter() - start, len(seen)
         raise TimeoutError(f"{marker!r} not painted within {timeout}s by {argv}")
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait()
         os.close(master)

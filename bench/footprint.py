@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import time_until_text  # noqa: E402
-from startup import BARE_APP  # noqa: E402
+from _pty import time_until_text
+from startup import BARE_APP
 
 # Ready = services loaded (the demo hints appear only then), so memory includes the client.
 READY_MARKER = "Try:"

@@ -16,10 +16,10 @@ import socket
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -57,13 +57,11 @@ async def round_trips(count: int, base_url: str) -> tuple[float, float]:
     import httpx
 
     from tillui.api.client import IntouchClient
-    from tillui.identifier_types import Identifier
     from tillui.sandbox import DEMO
     from tillui.settings import Secrets, Settings
 
     settings = Settings(api_base_url=base_url, workflow_base_url=base_url, username=DEMO.username)
     secrets = Secrets(password=DEMO.password)
-    ids = [Identifier("mobile", DEMO.asha.mobile)]
     async with httpx.AsyncClient(base_url=base_url) as raw:
         from tillui.api.auth import basic_authorization
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import ANSI  # noqa: E402
+from _pty import ANSI
 
 BARE_APP = """
 from textual.app import App

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import time_until_text  # noqa: E402
+from _pty import time_until_text
 
 BARE_APP = """
 from textual.app import App

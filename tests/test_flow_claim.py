@@ -16,7 +16,7 @@ SIZE = (80, 24)
 async def settle(pilot) -> None:
     """Wait for the workers that finish by themselves (not one parked behind a dialog)."""
     app = pilot.app
-    await until(pilot, lambda: all(w.is_finished or w.name == "_choose" and isinstance(app.screen, ConfirmClaimDialog)
+    await until(pilot, lambda: all(w.is_finished or (w.name == "_choose" and isinstance(app.screen, ConfirmClaimDialog))
                                    for w in app.workers))
     await pilot.pause()
 

@@ -57,7 +57,7 @@ def _raw_basic(text: str) -> str:
         {"Authorization": _raw_basic(f"{DEMO.username}:{DEMO.password}")},
         {
             "Authorization": _raw_basic(
-                f"{DEMO.username}:{hashlib.md5(DEMO.password.encode()).hexdigest().upper()}"
+                f"{DEMO.username}:{hashlib.md5(DEMO.password.encode(), usedforsecurity=False).hexdigest().upper()}"
             )
         },
         {"Authorization": "Basic !!!not-base64"},

@@ -30,7 +30,7 @@ class Clock:
 
 
 def basic(username: str = DEMO.username, password: str = DEMO.password) -> str:
-    digest = hashlib.md5(password.encode()).hexdigest()
+    digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
     return "Basic " + base64.b64encode(f"{username}:{digest}".encode()).decode()
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from importlib import import_module
 from collections.abc import Iterable
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -18,15 +18,16 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tillui.clock import Clock, SystemClock
+from tillui.clock import SystemClock
 from tillui.messages import ScannedCode, ServicesFailed, ServicesReady
 from tillui.scan_guard import ScanGuard
 from tillui.screens.lookup import LookupScreen
-from tillui.services import Services, ServicesFactory, ServicesUnavailable
 from tillui.session import Session
 from tillui.styles import stylesheet
 
 if TYPE_CHECKING:
+    from tillui.clock import Clock
+    from tillui.services import Services, ServicesFactory
     from tillui.settings import Settings
     from tillui.wiring import FirstRunNeeded
 
@@ -120,7 +121,7 @@ class TillApp(App[None]):
         self._services_loaded.set()
         self.screen.post_message(ServicesFailed(reason))
 
-    def _apply_settings(self, settings: "Settings") -> None:
+    def _apply_settings(self, settings: Settings) -> None:
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         else:
@@ -143,6 +144,8 @@ class TillApp(App[None]):
         """The loaded services; waits for the background load; raises ServicesUnavailable."""
         await self._services_loaded.wait()
         if self._services is None:
+            from tillui.services import ServicesUnavailable
+
             raise ServicesUnavailable(self._services_error or "The app could not start its client.")
         return self._services
 
@@ -181,9 +184,9 @@ class TillApp(App[None]):
             return
         idle = time.monotonic() - self._last_activity
         busy = any(getattr(screen, "BUSY_BLOCKS_IDLE_RESET", False) for screen in self.screen_stack)
-        if idle >= services.settings.idle_timeout_seconds and not busy:
-            if self.session.lookup is not None or len(self.screen_stack) > 1:
-                self.start_over()
+        something_to_forget = self.session.lookup is not None or len(self.screen_stack) > 1
+        if idle >= services.settings.idle_timeout_seconds and not busy and something_to_forget:
+            self.start_over()
 
     def start_over(self, *, scanned: str | None = None) -> None:
         """Forget the customer and return to an empty lookup screen (optionally with a scan)."""

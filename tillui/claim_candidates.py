@@ -59,7 +59,7 @@ class Candidate:
 class ClaimContext:
     """Everything the checks need about the customer, the till and the time."""
 
-    settings: "Settings"
+    settings: Settings
     registered_at: datetime | None
     now: datetime
 
@@ -84,12 +84,12 @@ def read_journal(context: ClaimContext) -> tuple[list[Candidate], list[str]]:
     return [_from_journal(bill, context) for bill in read.bills], list(read.problems)
 
 
-def _from_journal(bill: "JournalBill", context: ClaimContext) -> Candidate:
+def _from_journal(bill: JournalBill, context: ClaimContext) -> Candidate:
     return Candidate(bill.transaction_id, bill.bill_number, bill.billing_time, bill.amount,
                      bill.currency, "journal", context.verdict(bill.billing_time))
 
 
-def judge_transaction(transaction: "Transaction", context: ClaimContext, source: Source,
+def judge_transaction(transaction: Transaction, context: ClaimContext, source: Source,
                       currency: str | None = None) -> Candidate:
     """A candidate from the API's own record of the bill: its exact time, type and store."""
     details = transaction.bill_details
@@ -103,7 +103,7 @@ def judge_transaction(transaction: "Transaction", context: ClaimContext, source:
     return replace(candidate, check="refused", problem=problem) if problem else candidate
 
 
-def _problem(transaction: "Transaction", settings: "Settings") -> str | None:
+def _problem(transaction: Transaction, settings: Settings) -> str | None:
     if transaction.retro_txn or not transaction.is_not_interested:
         return "Already on a customer's account — it cannot be claimed again"
     store = transaction.bill_details.billing_store
@@ -113,7 +113,7 @@ def _problem(transaction: "Transaction", settings: "Settings") -> str | None:
     return None
 
 
-async def confirm(client: "IntouchClient", candidate: Candidate, context: ClaimContext) -> Candidate:
+async def confirm(client: IntouchClient, candidate: Candidate, context: ClaimContext) -> Candidate:
     """Check one candidate with the API (still NOT_INTERESTED, not a retro, our store, exact time).
 
     Transport failures propagate (the cashier must see them); a bill the API does not know as a
@@ -129,7 +129,7 @@ async def confirm(client: "IntouchClient", candidate: Candidate, context: ClaimC
     return judge_transaction(transaction, context, candidate.source, candidate.currency)
 
 
-async def confirm_many(client: "IntouchClient", candidates: list[Candidate], context: ClaimContext,
+async def confirm_many(client: IntouchClient, candidates: list[Candidate], context: ClaimContext,
                        *, limit: int = 4) -> list[Candidate | BaseException]:
     """Confirm several at once (bounded, to be gentle with the API's rate limit)."""
     gate = asyncio.Semaphore(limit)
@@ -141,7 +141,7 @@ async def confirm_many(client: "IntouchClient", candidates: list[Candidate], con
     return list(await asyncio.gather(*(one(c) for c in candidates), return_exceptions=True))
 
 
-async def search_receipt(client: "IntouchClient", query: str, context: ClaimContext) -> list[Candidate]:
+async def search_receipt(client: IntouchClient, query: str, context: ClaimContext) -> list[Candidate]:
     """A typed or scanned receipt: its bill number, else (if numeric) its transaction ID."""
     from tillui.api.errors import TransactionNotFound
 

@@ -206,7 +206,7 @@ class ClaimsOutbox:
             if existing is not None:
                 raise DuplicateClaim(existing)
             self._db.execute(
-                f"INSERT INTO claims ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO claims ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608 - constant columns
                 (claim_id, till_id, customer_id, transaction_id, bill_number,
                  amount_text, notes, body_json, "queued", None, None, None,
                  now, now, 0),
@@ -277,7 +277,7 @@ class ClaimsOutbox:
                 )
             assignments = "".join(f", {name} = ?" for name in fields)
             self._db.execute(
-                f"UPDATE claims SET state = ?, updated_at = ?, attempts = attempts + ?"
+                f"UPDATE claims SET state = ?, updated_at = ?, attempts = attempts + ?"  # noqa: S608 - field names from code
                 f"{assignments} WHERE id = ?",
                 (state, _now(), attempts_increment, *fields.values(), claim_id),
             )
@@ -298,7 +298,8 @@ class ClaimsOutbox:
 
     def _select(self, where: str, params: tuple[object, ...]) -> list[ClaimRecord]:
         with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM claims {where}", params).fetchall()
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM claims {where}",  # noqa: S608 - where clauses are constants
+                                   params).fetchall()
         return [_record(row) for row in rows]
 
 

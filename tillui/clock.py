@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Protocol
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a Protocol class costs start-up time; only the type checker needs it
+    from typing import Protocol
+
+    class Clock(Protocol):
+        def now(self) -> datetime:
+            """The current time, timezone-aware, in the till's local zone."""
+            ...
+
+# Plain classes rather than dataclasses: this module is imported before the first frame.
 
 
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current time, timezone-aware, in the till's local zone."""
-        ...
-
-
-@dataclass(frozen=True)
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now().astimezone()
 
 
-@dataclass(frozen=True)
 class FixedClock:
     """A clock stopped at one instant (snapshots, screenshots, tests)."""
 
-    at: datetime
-    tz: tzinfo = field(default=timezone(timedelta(hours=5, minutes=30)))
+    def __init__(self, at: datetime, tz: tzinfo = timezone(timedelta(hours=5, minutes=30))) -> None:
+        self.at = at
+        self.tz = tz
 
     def now(self) -> datetime:
         return self.at.astimezone(self.tz)

@@ -10,9 +10,8 @@ import argparse
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tillui.config import (
     ConfigError,
@@ -23,6 +22,9 @@ from tillui.config import (
 from tillui.config_write import set_value
 from tillui.identifier_types import Identifier
 from tillui.settings import Secrets, Settings
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 PROBE_IDENTIFIER = Identifier("mobile", "919800000001")
 """Looked up by `check`: whether or not such a customer exists, an answer proves the credentials."""
@@ -138,27 +140,11 @@ def setting_rows(settings: Settings, secrets: Secrets, origins: Mapping[str, str
     return rows
 
 
-@cache
-def field_docs(model: type) -> dict[str, str]:
-    """Field name -> its attribute docstring (the string under it in the class body), on one
-    line. These docstrings are the user-facing documentation of each key."""
-    import ast
-    import inspect
-    import textwrap
-
-    try:
-        source = textwrap.dedent(inspect.getsource(model))
-    except (OSError, TypeError):  # no source shipped: the help is simply absent
-        return {}
-    body = ast.parse(source).body[0]
-    assert isinstance(body, ast.ClassDef)
-    docs: dict[str, str] = {}
-    for node, following in zip(body.body, body.body[1:]):
-        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-                and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
-                and isinstance(following.value.value, str)):
-            docs[node.target.id] = " ".join(following.value.value.split())
-    return docs
+def field_docs(model: type[BaseModel]) -> dict[str, str]:
+    """Field name -> its attribute docstring on one line (pydantic keeps them as descriptions,
+    `use_attribute_docstrings`). These docstrings are the user-facing documentation of each key."""
+    return {name: " ".join(field.description.split())
+            for name, field in model.model_fields.items() if field.description}
 
 
 def format_table(rows: list[tuple[str, str, str]]) -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tillui.clock import Clock, SystemClock
+from tillui.clock import SystemClock
 from tillui.services import DemoInfo, Services
+
+if TYPE_CHECKING:
+    from tillui.clock import Clock
 
 DEMO_HOST = "http://sandbox.demo"
 
@@ -34,7 +37,7 @@ def demo_services(
     from tillui.settings import Secrets, Settings
 
     clock = clock or SystemClock()
-    config = SandboxConfig(seed=42, now=lambda: clock.now().astimezone(timezone.utc),
+    config = SandboxConfig(seed=42, now=lambda: clock.now().astimezone(UTC),
                            **dict(sandbox_options or {}))
     sandbox = create_app(config)
     folder = Path(tempfile.mkdtemp(prefix="tillui-demo-"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-def format_points(value: float | Decimal | int | None) -> str:
+def format_points(value: float | Decimal | None) -> str:
     """8500 -> '8,500'; 250.5 -> '250.50' (points may carry decimals, INDEX.md)."""
     if value is None:
         return "—"
@@ -15,7 +15,7 @@ def format_points(value: float | Decimal | int | None) -> str:
     return f"{number:,.2f}"
 
 
-def format_amount(value: float | Decimal | int | None, currency: str | None = None) -> str:
+def format_amount(value: float | Decimal | None, currency: str | None = None) -> str:
     if value is None:
         return "—"
     text = f"{Decimal(str(value)):,.2f}"

@@ -32,7 +32,7 @@ class Identifier:
     value: str
 
 
-def identifier_query(identifiers: "list[Identifier] | tuple[Identifier, ...]") -> dict[str, str]:
+def identifier_query(identifiers: list[Identifier] | tuple[Identifier, ...]) -> dict[str, str]:
     """The comma-separated `identifierName` / `identifierValue` pair, names and values in one order."""
     if not identifiers:
         raise ValueError("at least one identifier is needed")

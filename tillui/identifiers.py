@@ -133,7 +133,7 @@ class ScanDetector:
 
     max_gap: float = 0.035
     min_length: int = 5
-    clock: "callable[[], float]" = time.monotonic  # type: ignore[valid-type]
+    clock: callable[[], float] = time.monotonic  # type: ignore[valid-type]
     _keys: list[str] = field(default_factory=list)
     _last: float | None = None
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class ScanGuard:
-    def __init__(self, app: "TillApp", *, max_gap: float = 0.03, min_length: int = 5) -> None:
+    def __init__(self, app: TillApp, *, max_gap: float = 0.03, min_length: int = 5) -> None:
         self.app = app
         self.max_gap = max_gap
         self.min_length = min_length

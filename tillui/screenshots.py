@@ -27,7 +27,7 @@ ASHA, OMAR, NIKHIL = "919800000001", "919800000007", "919800000004"
 Scene = Callable[["Pilot"], Awaitable[None]]
 
 
-def build_app() -> "TillApp":
+def build_app() -> TillApp:
     """The demo app at a fixed instant, with nothing random on screen."""
     from tillui.app import TillApp
     from tillui.clock import FixedClock
@@ -39,7 +39,7 @@ def build_app() -> "TillApp":
     return app
 
 
-async def settled(pilot: "Pilot", condition: Callable[[], bool] = lambda: True, timeout: float = 10) -> None:
+async def settled(pilot: Pilot, condition: Callable[[], bool] = lambda: True, timeout: float = 10) -> None:
     """Run until no worker is busy (a worker parked behind a dialog counts as idle) and
     `condition` holds; then let the screen repaint."""
     from textual.screen import ModalScreen
@@ -57,18 +57,18 @@ async def settled(pilot: "Pilot", condition: Callable[[], bool] = lambda: True, 
     await pilot.pause()
 
 
-async def look_up(pilot: "Pilot", mobile: str) -> None:
+async def look_up(pilot: Pilot, mobile: str) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press(*mobile, "enter")
     await settled(pilot, lambda: pilot.app.session.lookup is not None)  # type: ignore[attr-defined]
 
 
-async def lookup_empty(pilot: "Pilot") -> None:
+async def lookup_empty(pilot: Pilot) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await settled(pilot)
 
 
-async def lookup_invalid(pilot: "Pilot") -> None:
+async def lookup_invalid(pilot: Pilot) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press(*"98000", "tab", *"asha@", "enter")
     screen = pilot.app.screen
@@ -76,17 +76,17 @@ async def lookup_invalid(pilot: "Pilot") -> None:
                   and all(screen.query_one(f"#field-{kind}").border_subtitle for kind in ("mobile", "email")))
 
 
-async def lookup_not_found(pilot: "Pilot") -> None:
+async def lookup_not_found(pilot: Pilot) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press("tab", *"family.kumar@example.com", "enter")
     await settled(pilot, lambda: pilot.app.screen.query_one("#lookup-error").display)
 
 
-async def customer(pilot: "Pilot") -> None:
+async def customer(pilot: Pilot) -> None:
     await look_up(pilot, ASHA)
 
 
-async def claim(pilot: "Pilot") -> None:
+async def claim(pilot: Pilot) -> None:
     await look_up(pilot, NIKHIL)
     await pilot.press("c")
     await settled(pilot)
@@ -94,7 +94,7 @@ async def claim(pilot: "Pilot") -> None:
     await settled(pilot)
 
 
-async def claim_confirm(pilot: "Pilot") -> None:
+async def claim_confirm(pilot: Pilot) -> None:
     await look_up(pilot, OMAR)
     await pilot.press("c")
     await settled(pilot)
@@ -102,25 +102,25 @@ async def claim_confirm(pilot: "Pilot") -> None:
     await settled(pilot)
 
 
-async def claim_result(pilot: "Pilot") -> None:
+async def claim_result(pilot: Pilot) -> None:
     await claim_confirm(pilot)
     await pilot.press("enter")
     await settled(pilot)
 
 
-async def requests(pilot: "Pilot") -> None:
+async def requests(pilot: Pilot) -> None:
     await look_up(pilot, ASHA)
     await pilot.press("r")
     await settled(pilot)
 
 
-async def settings(pilot: "Pilot") -> None:
+async def settings(pilot: Pilot) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press("f2")
     await settled(pilot)
 
 
-async def help_screen(pilot: "Pilot") -> None:
+async def help_screen(pilot: Pilot) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press("f1")
     await settled(pilot)

@@ -29,10 +29,10 @@ class DemoInfo:
 
 @dataclass
 class Services:
-    settings: "Settings"
-    secrets: "Secrets"
-    client: "IntouchClient"
-    claims: "ClaimService"
+    settings: Settings
+    secrets: Secrets
+    client: IntouchClient
+    claims: ClaimService
     origins: dict[str, str] = field(default_factory=dict)
     """Where each effective setting came from (field -> 'till.T1', 'env TILLUI_X', …)."""
     config_path: Path | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,15 +9,16 @@ if TYPE_CHECKING:
     from tillui.identifier_types import Identifier
 
 
-@dataclass
 class Session:
-    identifiers: tuple["Identifier", ...] = ()
-    lookup: "CustomerLookup | None" = None
-    reveal_identifiers: bool = False
-    claimed_transaction_ids: set[int] = field(default_factory=set)
-    """Transactions claimed at this till in this app session (highlighted on the requests screen)."""
+    def __init__(self) -> None:
+        self.identifiers: tuple[Identifier, ...] = ()
+        self.lookup: CustomerLookup | None = None
+        self.reveal_identifiers = False
+        self.claimed_transaction_ids: set[int] = set()
+        """Transactions claimed at this till in this app session (highlighted on the
+        requests and claim screens)."""
 
-    def start(self, identifiers: tuple["Identifier", ...], lookup: "CustomerLookup") -> None:
+    def start(self, identifiers: tuple[Identifier, ...], lookup: CustomerLookup) -> None:
         self.identifiers = identifiers
         self.lookup = lookup
         self.reveal_identifiers = False

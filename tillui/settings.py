@@ -18,7 +18,7 @@ AuthMode = Literal["basic", "oauth"]
 class Settings(BaseModel):
     """Effective settings of one till: defaults < concept < zone < store < till < env < flags."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     till_id: str = ""
     """The till's Intouch entity ID, sent as `entityInfo.tillId` with every claim."""
@@ -83,7 +83,7 @@ class Settings(BaseModel):
 class Secrets(BaseModel):
     """Credentials, from environment variables or the 0600 secrets file. Never printed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     password: SecretStr | None = None
     """Till password for Basic auth (sent as the lower-case hex MD5 of it)."""

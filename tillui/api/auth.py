@@ -19,10 +19,10 @@ from enum import Enum
 from tillui.api.errors import AuthError
 from tillui.settings import Secrets, Settings
 
-OAUTH_TOKEN_PATH = "/v3/oauth/token/generate"
+OAUTH_TOKEN_PATH = "/v3/oauth/token/generate"  # noqa: S105 - a path, not a secret
 OAUTH_HEADER = "X-CAP-API-OAUTH-TOKEN"
 WORKFLOW_ORG_HEADER = "X-CAP-API-AUTH-ORG-ID"
-WORKFLOW_TOKEN_HEADER = "X-CAP-UI-AUTH-TOKEN"
+WORKFLOW_TOKEN_HEADER = "X-CAP-UI-AUTH-TOKEN"  # noqa: S105 - a header name
 
 # Renew this long before the token's TTL runs out (capped at a tenth of the TTL for short ones),
 # so a request never leaves with a token that expires on the way.

@@ -19,7 +19,7 @@ from .state import SandboxState
 
 
 def _md5_hex(password: str) -> str:
-    return hashlib.md5(password.encode()).hexdigest()
+    return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
 
 
 # username -> lower-case hex MD5 of the password.

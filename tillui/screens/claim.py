@@ -34,7 +34,7 @@ class BillsTable(DataTable):
 
 
 class ClaimScreen(Screen[None]):
-    app: "TillApp"
+    app: TillApp
     CSS_PATH = stylesheet("claim.tcss")
     SCAN_TO_LOOK_UP = True  # a scan here is a receipt: see on_scanned_code
     BINDINGS = [
@@ -49,7 +49,7 @@ class ClaimScreen(Screen[None]):
         self._claiming = False
 
     @property
-    def BUSY_BLOCKS_IDLE_RESET(self) -> bool:  # noqa: N802 - read by the app's idle reset
+    def BUSY_BLOCKS_IDLE_RESET(self) -> bool:
         return self._claiming
 
     def compose(self) -> ComposeResult:
@@ -81,7 +81,7 @@ class ClaimScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------------------
 
-    async def _claim_context(self) -> "ClaimContext":
+    async def _claim_context(self) -> ClaimContext:
         from tillui.claim_candidates import ClaimContext
 
         services = await self.app.services()
@@ -125,7 +125,7 @@ class ClaimScreen(Screen[None]):
 
     # -- the table ------------------------------------------------------------------------------
 
-    def _show(self, candidates: list["Candidate"], *, source_note: str | None = None) -> None:
+    def _show(self, candidates: list[Candidate], *, source_note: str | None = None) -> None:
         table = self.query_one(BillsTable)
         table.clear()
         self._candidates = {}
@@ -137,7 +137,7 @@ class ClaimScreen(Screen[None]):
         else:
             self._describe_highlighted()
 
-    def _update(self, candidate: "Candidate") -> None:
+    def _update(self, candidate: Candidate) -> None:
         table = self.query_one(BillsTable)
         self._candidates[candidate.transaction_id] = candidate
         key = str(candidate.transaction_id)
@@ -148,7 +148,7 @@ class ClaimScreen(Screen[None]):
             table.update_cell(key, column, cell)
         self._describe_highlighted()
 
-    def _cells(self, candidate: "Candidate") -> list[Text]:
+    def _cells(self, candidate: Candidate) -> list[Text]:
         style = "" if candidate.selectable else "dim"
         if not candidate.verdict.allowed:
             status = "Too old" if candidate.verdict.code == "too_old" else "Before registration"
@@ -165,7 +165,7 @@ class ClaimScreen(Screen[None]):
                 Text(format_amount(candidate.amount, candidate.currency), style=style, justify="right"),
                 Text(status, style=style or ("bold" if status == "Ready" else ""))]
 
-    def _highlighted(self) -> "Candidate | None":
+    def _highlighted(self) -> Candidate | None:
         table = self.query_one(BillsTable)
         if table.row_count == 0:
             return None
@@ -285,7 +285,7 @@ class ClaimScreen(Screen[None]):
             self._busy(False)
             self._claiming = False
 
-    async def _submit(self, candidate: "Candidate", note: str) -> None:
+    async def _submit(self, candidate: Candidate, note: str) -> None:
         from tillui.screens.claim_result import ClaimResultScreen
 
         services = await self.app.services()

@@ -32,7 +32,7 @@ HEADINGS = {
 
 
 class ClaimResultScreen(Screen[None]):
-    app: "TillApp"
+    app: TillApp
     CSS_PATH = stylesheet("claim.tcss")
     SCAN_TO_LOOK_UP = True
     BINDINGS = [
@@ -41,7 +41,7 @@ class ClaimResultScreen(Screen[None]):
         Binding("r", "requests", "Requests", id="claim_result.requests"),
     ]
 
-    def __init__(self, outcome: "ClaimOutcome", candidate: "Candidate") -> None:
+    def __init__(self, outcome: ClaimOutcome, candidate: Candidate) -> None:
         super().__init__()
         self.outcome = outcome
         self.candidate = candidate

@@ -26,7 +26,7 @@ SHORT_LABELS = {"mobile": "Mobile", "email": "Email", "externalId": "Ext. ID", "
 
 
 class CustomerScreen(Screen[None]):
-    app: "TillApp"
+    app: TillApp
     CSS_PATH = stylesheet("customer.tcss")
     SCAN_TO_LOOK_UP = True
     BINDINGS = [
@@ -65,7 +65,7 @@ class CustomerScreen(Screen[None]):
         self.render_lookup()
 
     @property
-    def lookup(self) -> "CustomerLookup":
+    def lookup(self) -> CustomerLookup:
         lookup = self.app.session.lookup
         assert lookup is not None, "the customer screen is only shown for a looked-up customer"
         return lookup

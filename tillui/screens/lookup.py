@@ -28,7 +28,7 @@ SPINNER_DELAY = 0.15
 
 
 class LookupScreen(Screen[None]):
-    app: "TillApp"
+    app: TillApp
     _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
     BINDINGS = [

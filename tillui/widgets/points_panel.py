@@ -33,7 +33,7 @@ class PointsPanel(Horizontal):
         yield PointsFigure("Ext. trigger", "promised", id="points-external")
         yield PointsFigure("Total", "main + promised", id="points-total")
 
-    def show(self, points: "PointsBalance", scope: str) -> None:
+    def show(self, points: PointsBalance, scope: str) -> None:
         self.border_title = f"Points — {scope}"
         self.border_subtitle = f"promised {format_points(points.promised_points)}"
         figures = {

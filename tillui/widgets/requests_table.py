@@ -12,10 +12,11 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from tillui.clock import Clock, format_local
+from tillui.clock import format_local
 
 if TYPE_CHECKING:
     from tillui.api.models import Entity, RetroRequest
+    from tillui.clock import Clock
 
 CLAIMED_MARK = "●"
 _BY_WIDTH = 22

@@ -20,7 +20,7 @@ def _mapping(value: Any, where: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(f"{where} must be an object")  # noqa: TRY004 (pydantic wants ValueError)
+        raise ValueError(f"{where} must be an object")
     return value
 
 
@@ -73,7 +73,7 @@ class CustomerDetails(ApiModel):
             return data
         profiles = data.get("profiles") or []
         if not isinstance(profiles, list):
-            raise ValueError("profiles must be a list")  # noqa: TRY004 (pydantic wants ValueError)
+            raise ValueError("profiles must be a list")
         profile_dicts = [_mapping(p, "profiles[]") for p in profiles]
         first = profile_dicts[0] if profile_dicts else {}
         loyalty = _mapping(data.get("loyaltyInfo"), "loyaltyInfo")

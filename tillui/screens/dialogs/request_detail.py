@@ -13,11 +13,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tillui.clock import Clock, local
+from tillui.clock import local
 from tillui.styles import stylesheet
 
 if TYPE_CHECKING:
     from tillui.api.models import Entity, RetroRequest
+    from tillui.clock import Clock
 
 
 def format_moment(moment: Any, clock: Clock) -> str:
