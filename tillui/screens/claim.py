@@ -12,13 +12,14 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from tillui.clock import format_age, format_local
 from tillui.formatting import format_amount
 from tillui.messages import ScannedCode
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.app import TillApp
@@ -60,7 +61,7 @@ class ClaimScreen(Screen[None]):
                     id="receipt", max_length=64)
         yield BillsTable(id="bills", cursor_type="row", zebra_stripes=True)
         yield Static("", id="claim-reason")
-        yield LoadingIndicator(id="claim-loading")
+        yield Spinner(id="claim-loading")
         yield ErrorPanel(id="claim-error")
         yield Footer(compact=True)
 

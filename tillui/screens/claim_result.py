@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import Footer, Static
 
 from tillui.clock import format_local
 from tillui.formatting import format_amount
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.app import TillApp
@@ -53,7 +54,7 @@ class ClaimResultScreen(Screen[None]):
             yield Static(id="result-request")
             yield Static(id="result-state")
             yield Static(id="result-message")
-        yield LoadingIndicator(id="result-loading")
+        yield Spinner(id="result-loading")
         yield ErrorPanel(id="result-error")
         yield Footer(compact=True)
 

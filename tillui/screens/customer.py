@@ -10,13 +10,14 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tillui.clock import format_age, format_local
 from tillui.formatting import format_points
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.points_panel import PointsPanel
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.api.models import CustomerLookup
@@ -51,7 +52,7 @@ class CustomerScreen(Screen[None]):
         yield Static("", id="customer-identifiers")
         yield Static("", id="customer-registered")
         yield PointsPanel(id="points")
-        yield LoadingIndicator(id="customer-loading")
+        yield Spinner(id="customer-loading")
         yield ErrorPanel(id="customer-error")
         with Vertical(id="programs-box"):
             yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)

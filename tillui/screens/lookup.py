@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets import Footer, Input, Static
 
 from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
 from tillui.messages import ServicesFailed
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.app import TillApp
@@ -52,7 +53,7 @@ class LookupScreen(Screen[None]):
             "Any of them, or several. Tab moves; a scanned card looks up at once.",
             id="lookup-hint",
         )
-        yield LoadingIndicator(id="lookup-loading")
+        yield Spinner(id="lookup-loading")
         yield ErrorPanel(id="lookup-error")
         yield Static("", id="lookup-demo")
         yield Footer(compact=True)

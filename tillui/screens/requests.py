@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
@@ -28,6 +28,7 @@ from tillui.widgets.request_pager import (
     empty_message,
 )
 from tillui.widgets.requests_table import CLAIMED_MARK, RequestsTable
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -77,7 +78,7 @@ class RequestsScreen(Screen[None]):
             yield Static("", id="requests-filter")
         with Horizontal(id="requests-status-line"):
             yield Static("", id="requests-status")
-            yield LoadingIndicator(id="requests-loading")
+            yield Spinner(id="requests-loading")
         yield ErrorPanel(id="requests-error")
         yield RequestsTable(self.app.clock, id="requests-table")
         yield Static("", id="requests-empty")

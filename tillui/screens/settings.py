@@ -15,10 +15,11 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.app import TillApp
@@ -47,12 +48,12 @@ class SettingsScreen(Screen[None]):
             yield Static("Settings", classes="screen-title", id="settings-title")
             yield Static("", id="settings-till")
         yield Static("", id="settings-path")
-        yield LoadingIndicator(id="settings-loading")
+        yield Spinner(id="settings-loading")
         yield ErrorPanel(id="settings-error")
         yield DataTable(id="settings-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="settings-help")
         with Horizontal(id="settings-test"):
-            yield LoadingIndicator(id="settings-testing")
+            yield Spinner(id="settings-testing")
             yield Static(NOT_TESTED, id="settings-verdict")
         yield Footer(compact=True)
 

@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from tillui.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.app import TillApp
@@ -123,7 +124,7 @@ class SetupScreen(Screen[bool]):
                                     password=field.kind in ("secret", "optional_secret"))
                         yield Static("", classes="setup-note", id=f"note-{field.name}")
         with Horizontal(id="setup-test"):
-            yield LoadingIndicator(id="setup-testing")
+            yield Spinner(id="setup-testing")
             yield Static("F5 (Ctrl+R) tests the connection; F9 (Ctrl+O) saves and starts.",
                          id="setup-verdict")
         yield ErrorPanel(id="setup-error")
