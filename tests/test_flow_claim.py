@@ -203,3 +203,29 @@ async def test_rate_limiting_while_confirming_shows_what_to_do(make_app):
         panel = app.screen.query_one(ErrorPanel)
         assert panel.display and "busy" in str(panel.render())
         assert sandbox_state(app).workflow_requests == {}
+
+
+async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_app):
+    from tillui.screens.lookup import LookupScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        state = sandbox_state(app)
+        state.faults.inject("/api_gateway/v2/request-workflow", "status", status=503)
+        state.faults.inject("/v2/customers/", "status", count=20, status=503)  # reconcile fails too
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.outcome.unknown
+        transaction_id = app.screen.candidate.transaction_id
+        app.start_over()
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen)
+                    and app.screen.query_one("#lookup-unsent").display)
+        assert "1 claim not yet confirmed" in str(app.screen.query_one("#lookup-unsent").render())
+        state.faults.clear()
+        app.action_check_unsent_claims()
+        await until(pilot, lambda: not app.screen.query_one("#lookup-unsent").display)
+        # Never received (the 503 came before the server acted): resent once, on the server once.
+        assert len(state.retro_requests.for_transaction(transaction_id)) == 1

@@ -132,13 +132,37 @@ class TillApp(App[None]):
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
 
-    async def _reconcile_claims(self, services: Services) -> None:
-        outcomes = await services.claims.reconcile()
-        if outcomes:
-            self.notify(
-                f"{len(outcomes)} claim(s) from an earlier run were checked with the server.",
-                title="Unsent claims",
-            )
+    async def _reconcile_claims(self, services: Services, *, report_all: bool = False) -> None:
+        """Settle claims whose answer never came (an earlier run, a dropped connection)."""
+        try:
+            outcomes = await services.claims.reconcile()
+        except Exception as error:  # noqa: BLE001 - the claims stay stored; we say why not now
+            from tillui.error_text import describe
+
+            title, advice = describe(error)
+            self.notify(f"{title}. {advice}", title="Unsent claims not checked", severity="warning")
+        else:
+            for outcome in outcomes:
+                self.notify(outcome.message, title=f"Claim of bill {outcome.claim.bill_number}",
+                            severity="information" if outcome.sent else "warning", timeout=10)
+            if report_all and not outcomes:
+                self.notify("No claims are waiting for the server.", title="Unsent claims")
+        await self.show_unsent_claims()
+
+    async def show_unsent_claims(self) -> None:
+        """Keep the home screen's count of claims the server has not confirmed up to date."""
+        services = self._services
+        if services is None:
+            return
+        count = await services.claims.unresolved_count()
+        for screen in self.screen_stack:
+            if isinstance(screen, LookupScreen):
+                screen.show_unsent_claims(count)
+
+    def action_check_unsent_claims(self) -> None:
+        if self._services is not None:
+            self.run_worker(self._reconcile_claims(self._services, report_all=True),
+                            name="reconcile", exclusive=True, exit_on_error=False)
 
     async def services(self) -> Services:
         """The loaded services; waits for the background load; raises ServicesUnavailable."""
@@ -220,6 +244,9 @@ class TillApp(App[None]):
         yield SystemCommand("Help", "Every key of every screen", self.action_help)
         yield SystemCommand("Settings", "Effective settings and where each comes from",
                             self.action_settings)
+        yield SystemCommand("Check unsent claims",
+                            "Ask the server about claims whose answer never came",
+                            self.action_check_unsent_claims)
         yield from getattr(screen, "palette_commands", lambda: ())()
 
 

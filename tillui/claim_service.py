@@ -149,6 +149,10 @@ class ClaimService:
             slot.set_result(outcome)
             return outcome
 
+    async def unresolved_count(self) -> int:
+        """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
+        return len(await asyncio.to_thread(self._outbox.unresolved))
+
     async def reconcile(self) -> list[ClaimOutcome]:
         """Settle every unresolved claim (see the module docstring). In-flight ones are left
         to the call sending them and are not in the result."""

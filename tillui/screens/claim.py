@@ -301,6 +301,7 @@ class ClaimScreen(Screen[None]):
         if outcome.sent or outcome.kind == "already_claimed":
             self.app.session.claimed_transaction_ids.add(candidate.transaction_id)
             self._update(candidate)
+        await self.app.show_unsent_claims()
         self.app.push_screen(ClaimResultScreen(outcome, candidate))
 
     def _customer_line(self) -> str:

@@ -56,11 +56,13 @@ class LookupScreen(Screen[None]):
         yield Spinner(id="lookup-loading")
         yield ErrorPanel(id="lookup-error")
         yield Static("", id="lookup-demo")
+        yield Static("", id="lookup-unsent")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#lookup-loading").display = False
         self.query_one("#lookup-demo").display = False
+        self.query_one("#lookup-unsent").display = False
         if self.app.demo:
             self.query_one("#lookup-till", Static).update("DEMO sandbox")
 
@@ -74,6 +76,12 @@ class LookupScreen(Screen[None]):
         demo = self.query_one("#lookup-demo", Static)
         demo.update("Try: " + " · ".join(hints) if hints else "")
         demo.display = bool(hints)
+
+    def show_unsent_claims(self, count: int) -> None:
+        line = self.query_one("#lookup-unsent", Static)
+        line.update(f"{count} claim{'s' if count != 1 else ''} not yet confirmed by the server — "
+                    "checked again at every start, or now: Ctrl+P › Check unsent claims")
+        line.display = count > 0
 
     def on_services_failed(self, message: ServicesFailed) -> None:
         self.query_one(ErrorPanel).show_message("The app could not start its connection", message.reason)
