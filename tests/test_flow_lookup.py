@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests.conftest import scan, services_ready, until
+from tillui.screenshots import look_up
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.lookup import LookupScreen
 from tillui.widgets.error_panel import ErrorPanel
@@ -107,10 +108,7 @@ async def test_an_empty_form_asks_for_an_identifier(make_app):
 async def test_a_card_scanned_on_the_customer_screen_looks_up_the_next_customer(make_app):
     app = make_app(scan_guard=True)
     async with app.run_test(size=SIZE) as pilot:
-        await services_ready(app)
-        await type_into(pilot, "#field-mobile", "919800000001")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await look_up(pilot, "919800000001")
         # A QR code carrying the mobile (the primary identifier; a card alone would be 8015).
         # Its digits are held back, so none of them reaches the screen as a key.
         await scan(pilot, "919800000007")
@@ -122,10 +120,7 @@ async def test_a_card_scanned_on_the_customer_screen_looks_up_the_next_customer(
 async def test_a_scanned_code_starting_with_shortcut_letters_fires_no_shortcut(make_app):
     app = make_app(scan_guard=True)
     async with app.run_test(size=SIZE) as pilot:
-        await services_ready(app)
-        await type_into(pilot, "#field-mobile", "919800000001")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await look_up(pilot, "919800000001")
         await scan(pilot, "CARD0007")  # 'c' would claim, 'r' would open requests
         await until(pilot, lambda: isinstance(app.screen, LookupScreen))
         assert app.screen.query_one("#field-cardnumber", Input).value == "CARD0007"
@@ -136,10 +131,7 @@ async def test_a_scanned_code_starting_with_shortcut_letters_fires_no_shortcut(m
 async def test_a_single_letter_still_works_with_the_scan_guard_on(make_app):
     app = make_app(scan_guard=True)
     async with app.run_test(size=SIZE) as pilot:
-        await services_ready(app)
-        await type_into(pilot, "#field-mobile", "919800000001")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await look_up(pilot, "919800000001")
         await pilot.press("m")
         await until(pilot, lambda: app.session.reveal_identifiers)
         assert "919800000001" in str(app.screen.query_one("#customer-identifiers").render())
@@ -148,10 +140,7 @@ async def test_a_single_letter_still_works_with_the_scan_guard_on(make_app):
 async def test_idle_reset_forgets_the_customer(make_app):
     app = make_app(flags={"idle_timeout_seconds": 1})
     async with app.run_test(size=SIZE) as pilot:
-        await services_ready(app)
-        await type_into(pilot, "#field-mobile", "919800000001")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await look_up(pilot, "919800000001")
         app._last_activity -= 10
         app._reset_if_idle()
         await pilot.pause()
@@ -162,10 +151,7 @@ async def test_idle_reset_forgets_the_customer(make_app):
 async def test_all_programs_toggle_sums_points(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await services_ready(app)
-        await type_into(pilot, "#field-mobile", "919800000001")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await look_up(pilot, "919800000001")
         default_total = app.session.lookup.points.total_points
         await pilot.press("a")
         await until(pilot, lambda: app.session.lookup.points.total_points != default_total)

@@ -48,20 +48,8 @@ if TYPE_CHECKING:
     )
     from tillui.api.retry import RetryPolicy
 
-_ERRORS = (
-    "AuthError",
-    "BadRequest",
-    "ClaimOutcomeUnknown",
-    "CustomerNotFound",
-    "IntouchError",
-    "InvalidResponse",
-    "RateLimited",
-    "RequestNotFound",
-    "RetroNotAllowed",
-    "Timeout",
-    "TransactionNotFound",
-    "Unavailable",
-)
+# The errors module is cheap (no httpx, no pydantic): its own __all__ says what it exports.
+_ERRORS = tuple(importlib.import_module("tillui.api.errors").__all__)
 _MODELS = (
     "BillDetails",
     "BillingStore",
