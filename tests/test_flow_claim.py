@@ -229,3 +229,35 @@ async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_ap
         await until(pilot, lambda: not app.screen.query_one("#lookup-unsent").display)
         # Never received (the 503 came before the server acted): resent once, on the server once.
         assert len(state.retro_requests.for_transaction(transaction_id)) == 1
+
+
+async def test_a_bill_claimed_elsewhere_meanwhile_is_refused_by_the_server(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        candidate = highlighted(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        # Between the confirm dialog and Enter, another till claims the same bill.
+        bill = sandbox_state(app).transactions.get(candidate.transaction_id)
+        bill.type, bill.customer_id, bill.retro_txn = "REGULAR", DEMO.asha.customer_id, True
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimResultScreen)
+        assert app.screen.outcome.refused
+        assert "refused" in str(app.screen.query_one("#result-heading").render())
+        assert str(app.screen.query_one("#result-message").render()).strip()
+
+
+async def test_bad_journal_lines_are_reported_and_the_rest_listed(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        services = await app.services()
+        with services.settings.bills_journal.open("a") as journal:
+            journal.write('{"transactionId": 1, "billNumber": "X", "billingTime": "2026-11-23T09:00:00"}\n')
+        await pilot.press(*DEMO.omar.mobile, "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen.query_one(BillsTable).row_count > 10
+        assert any("line 1 from the end" in str(n.message) for n in app._notifications)

@@ -158,3 +158,13 @@ async def test_all_programs_toggle_sums_points(make_app):
         programs = app.session.lookup.details.programs
         assert app.session.lookup.points.total_points == sum(p.total_available_points for p in programs)
         assert "all programs" in str(app.screen.query_one("#points").border_title)
+
+
+async def test_email_alone_finds_the_customer_when_dual_eligibility_is_off(make_app):
+    app = make_app(dual_eligibility=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await services_ready(app)
+        await type_into(pilot, "#field-email", "asha.rao@example.com")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.session.lookup.details.name == "Asha Rao"

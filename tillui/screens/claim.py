@@ -109,6 +109,11 @@ class ClaimScreen(Screen[None]):
             context = await self._claim_context()
             candidates, problems = await asyncio.to_thread(read_journal, context)
             self._show(candidates, source_note=problems[0] if problems else None)
+            if problems and candidates:
+                # The bills that could be read are listed; the cashier (and the till's POS
+                # vendor) should still know some could not.
+                more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+                self.notify(f"{problems[0]}{more}", title="Recent-bills journal", severity="warning")
             ahead = [c for c in candidates if c.verdict.allowed][:CONFIRM_AHEAD]
             services = await self.app.services()
             for result in await confirm_many(services.client, ahead, context):
