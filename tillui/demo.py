@@ -50,14 +50,15 @@ def demo_services(
         bills_journal=journal, **dict(flags or {}),
     )
     secrets = Secrets(password=DEMO.password, workflow_token=DEMO.workflow_token)
-    client = IntouchClient(settings, secrets, transport=httpx.ASGITransport(app=sandbox))
+    transport = httpx.ASGITransport(app=sandbox)
+    client = IntouchClient(settings, secrets, transport=transport)
     claims = ClaimService(client, ClaimsOutbox(folder / "claims-demo.sqlite3"), settings, secrets)
     hints = [
         f"mobile {DEMO.asha.mobile} ({DEMO.asha.full_name})",
         f"email {DEMO.meera.email} + mobile {DEMO.meera.mobile}",
         f"mobile {DEMO.nikhil.mobile} (registered 1 h ago)",
     ]
-    info = DemoInfo(hints=hints, sandbox=sandbox,
+    info = DemoInfo(hints=hints, sandbox=sandbox, transport=transport,
                     cleanup=lambda: shutil.rmtree(folder, ignore_errors=True))
     origins = {name: "demo" for name in Settings.model_fields}
     return Services(settings, secrets, client, claims, origins=origins, demo=info)

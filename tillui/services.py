@@ -24,6 +24,9 @@ class DemoInfo:
     hints: list[str] = field(default_factory=list)
     sandbox: Any = None
     """The sandbox ASGI app (tests and screenshots inspect its state)."""
+    transport: Any = None
+    """The in-process transport to it (an httpx.AsyncBaseTransport), for other clients such as
+    the settings screen's connection test: the demo's host exists only inside the process."""
     cleanup: Callable[[], None] | None = None
 
 

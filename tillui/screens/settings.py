@@ -137,7 +137,7 @@ class SettingsScreen(Screen[None]):
                 ok, line = False, f"FAILED: {missing}"
             else:
                 ok, line = await check_connection(settings, secrets,
-                                                  transport=_demo_transport(services))
+                                                  transport=(services.demo.transport if services.demo else None))
                 if ok and secrets.workflow_token is None:
                     line += f"\n{NO_CLAIMS_NOTE}"
         except Exception as error:  # noqa: BLE001 - a verdict, never a traceback
@@ -161,12 +161,3 @@ def _source_text(services: Services) -> Text:
     text.append(str(services.config_path) if services.config_path else "(none)")
     text.append(f"\nChange values with `tillui config set`.{read_only}", style="dim")
     return text
-
-
-def _demo_transport(services: Services):  # -> httpx.AsyncBaseTransport | None
-    """The demo's settings name a host that exists only inside the process: reach its sandbox."""
-    if services.demo is None or services.demo.sandbox is None:
-        return None
-    import httpx
-
-    return httpx.ASGITransport(app=services.demo.sandbox)
