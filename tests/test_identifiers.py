@@ -1,9 +1,7 @@
-from itertools import count
-
 import pytest
 
 from tillui.identifier_types import Identifier, identifier_query
-from tillui.identifiers import ScanDetector, check, guess_kind, mask
+from tillui.identifiers import check, guess_kind, mask
 
 
 @pytest.mark.parametrize(
@@ -68,33 +66,3 @@ def test_guess_kind_files_scanned_codes():
     assert guess_kind("asha@example.com") == "email"
     assert guess_kind("919800000001") == "mobile"
     assert guess_kind("CARD0001") == "cardnumber"
-
-
-def _detector(times):
-    ticks = iter(times)
-    return ScanDetector(clock=lambda: next(ticks))
-
-
-def test_scan_detector_tells_a_burst_from_typing():
-    burst = _detector([0.000, 0.005, 0.010, 0.015, 0.020, 0.025, 0.030])
-    for character in "CARD01":
-        burst.feed(character)
-    assert burst.take_burst() == "CARD01"
-
-    typed = _detector([0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.1])
-    for character in "CARD01":
-        typed.feed(character)
-    assert typed.take_burst() is None
-
-
-def test_scan_detector_ignores_short_bursts_and_stale_ones():
-    ticker = count()
-    short = ScanDetector(clock=lambda: next(ticker) * 0.001)
-    for character in "AB":
-        short.feed(character)
-    assert short.take_burst() is None
-
-    stale = _detector([0.0, 0.001, 0.002, 0.003, 0.004, 5.0])
-    for character in "ABCDE":
-        stale.feed(character)
-    assert stale.take_burst() is None

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tillui.clock import SystemClock
-from tillui.messages import ScannedCode, ServicesFailed, ServicesReady
+from tillui.messages import ScannedCode, ServicesFailed
 from tillui.scan_guard import ScanGuard
 from tillui.screens.lookup import LookupScreen
 from tillui.session import Session
@@ -110,7 +110,6 @@ class TillApp(App[None]):
         self._services = services
         self._services_loaded.set()
         self._apply_settings(services.settings)
-        self.screen.post_message(ServicesReady())
         for screen in self.screen_stack:
             if isinstance(screen, LookupScreen):
                 screen.show_demo_hints(services.demo.hints if services.demo else [])

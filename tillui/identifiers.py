@@ -1,4 +1,4 @@
-"""Parse, validate, normalise and mask customer identifiers; tell a scanner burst from typing.
+"""Parse, validate, normalise and mask customer identifiers (scanner bursts: tillui.scan_guard).
 
 The validators (phonenumbers, email-validator) cost ~100 ms to import, so they are imported on
 first use, never at module import: the lookup screen paints before they load, and the app warms
@@ -8,8 +8,7 @@ them up in the background (`warm_up`) while the cashier starts typing.
 from __future__ import annotations
 
 import re
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tillui.identifier_types import Identifier, IdentifierName
 
@@ -120,38 +119,3 @@ def mask(identifier: Identifier) -> str:
 
 def display(identifier: Identifier, *, masked: bool) -> str:
     return mask(identifier) if masked else identifier.value
-
-
-@dataclass
-class ScanDetector:
-    """Tells a barcode scanner's burst of keys from a person typing.
-
-    Scanners emulate a keyboard and send a whole code, usually followed by Enter, with a few
-    milliseconds between keys; people need 80 ms or more. A burst is at least `min_length`
-    printable keys each within `max_gap` seconds of the previous one.
-    """
-
-    max_gap: float = 0.035
-    min_length: int = 5
-    clock: callable[[], float] = time.monotonic  # type: ignore[valid-type]
-    _keys: list[str] = field(default_factory=list)
-    _last: float | None = None
-
-    def feed(self, character: str) -> None:
-        now = self.clock()
-        if self._last is None or now - self._last > self.max_gap:
-            self._keys.clear()
-        self._keys.append(character)
-        self._last = now
-
-    def take_burst(self) -> str | None:
-        """Called on Enter: the scanned text if the keys just before it were a burst."""
-        now = self.clock()
-        recent = self._last is not None and now - self._last <= self.max_gap * 4
-        burst = "".join(self._keys) if recent and len(self._keys) >= self.min_length else None
-        self.reset()
-        return burst
-
-    def reset(self) -> None:
-        self._keys.clear()
-        self._last = None

@@ -16,11 +16,6 @@ class ScannedCode(Message):
 
 
 @dataclass
-class ServicesReady(Message):
-    """The client, models and validators finished loading in the background."""
-
-
-@dataclass
 class ServicesFailed(Message):
     """Loading the configuration or the client failed; `reason` is one line for the cashier."""
 
