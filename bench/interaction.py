@@ -57,8 +57,8 @@ async def round_trips(count: int, base_url: str) -> tuple[float, float]:
     import httpx
 
     from tillui.api.client import IntouchClient
+    from tillui.config.settings import Secrets, Settings
     from tillui.sandbox import DEMO
-    from tillui.settings import Secrets, Settings
 
     settings = Settings(api_base_url=base_url, workflow_base_url=base_url, username=DEMO.username)
     secrets = Secrets(password=DEMO.password)
@@ -75,10 +75,10 @@ async def round_trips(count: int, base_url: str) -> tuple[float, float]:
             bare.append(time.perf_counter() - start)
 
     from tillui.app import TillApp
-    from tillui.claim_service import ClaimService
-    from tillui.claims import ClaimsOutbox
+    from tillui.claims.outbox import ClaimsOutbox
+    from tillui.claims.service import ClaimService
     from tillui.screens.customer import CustomerScreen
-    from tillui.services import Services
+    from tillui.wiring.services import Services
 
     def factory() -> Services:
         client = IntouchClient(settings, secrets)

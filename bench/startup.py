@@ -1,7 +1,7 @@
 """Cold start: `tillui --demo` to the painted lookup screen, against a bare Textual app.
 
 Both run in a real pseudo-terminal at 80x24, alternately, in the same run; the script prints
-the medians and the ratio (budget: <= 1.15, DESIGN.md "Performance budget").
+the medians and the ratio (budget: <= 1.15, docs/architecture.md "Performance").
 
     python bench/startup.py [--runs 9]
 """

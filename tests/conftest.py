@@ -26,7 +26,7 @@ def make_app(clock: FixedClock) -> Callable[..., Any]:
 
     def build(*, flags: Mapping[str, Any] | None = None, scan_guard: bool = False, **sandbox_options: Any):
         from tillui.app import TillApp
-        from tillui.demo import demo_services
+        from tillui.wiring.demo import demo_services
 
         factory = partial(demo_services, clock=clock, flags=flags, sandbox_options=sandbox_options)
         app = TillApp(factory, clock=clock, demo=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tillui import bills_journal
-from tillui.bills_journal import read_recent_bills
+from tillui.claims import journal as bills_journal
+from tillui.claims.journal import read_recent_bills
 
 IST = timezone(timedelta(hours=5, minutes=30))
 START = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)

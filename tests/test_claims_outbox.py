@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tillui.claims import (
+from tillui.claims.outbox import (
     REDACTED,
     ClaimNotFound,
     ClaimsOutbox,

@@ -17,12 +17,12 @@ import httpx
 import pytest
 
 from tillui.api.client import IntouchClient
-from tillui.bills_journal import JournalBill, read_recent_bills
-from tillui.claim_service import ClaimService
-from tillui.claims import ClaimsOutbox
-from tillui.retro_limits import check_bill
+from tillui.claims.journal import JournalBill, read_recent_bills
+from tillui.claims.limits import check_bill
+from tillui.claims.outbox import ClaimsOutbox
+from tillui.claims.service import ClaimService
+from tillui.config.settings import Secrets, Settings
 from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
-from tillui.settings import Secrets, Settings
 
 NOW = datetime(2025, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(

@@ -24,9 +24,9 @@ from tillui.api.errors import (
     RetroNotAllowed,
     Unavailable,
 )
-from tillui.claim_service import MAX_ATTEMPTS, ClaimService
-from tillui.claims import REDACTED, ClaimsOutbox
-from tillui.settings import Secrets, Settings
+from tillui.claims.outbox import REDACTED, ClaimsOutbox
+from tillui.claims.service import MAX_ATTEMPTS, ClaimService
+from tillui.config.settings import Secrets, Settings
 
 SETTINGS = Settings(
     api_base_url="http://sandbox", workflow_base_url="http://sandbox", username="demo.till",

@@ -42,7 +42,7 @@ def test_version_and_help_text():
 
 
 def test_api_client_imports_without_textual():
-    out = run_python("import sys, tillui.api.client, tillui.config\nprint('textual' in sys.modules)")
+    out = run_python("import sys, tillui.api.client, tillui.config.layers\nprint('textual' in sys.modules)")
     assert out.strip() == "False"
 
 

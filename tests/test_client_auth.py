@@ -34,7 +34,7 @@ from tillui.api import (
     basic_credentials,
     md5_hex,
 )
-from tillui.settings import Secrets
+from tillui.config.settings import Secrets
 
 
 def test_basic_credentials_match_the_documented_worked_example() -> None:

@@ -11,8 +11,8 @@ import httpx
 from pydantic import SecretStr
 
 from tillui.api import IntouchClient, RetryPolicy
-from tillui.identifier_types import Identifier
-from tillui.settings import Secrets, Settings
+from tillui.config.settings import Secrets, Settings
+from tillui.counter.identifier_types import Identifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
 API = "https://api.test"

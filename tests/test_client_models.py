@@ -31,8 +31,8 @@ from tillui.api import (
 )
 from tillui.api.envelope import decode_json
 from tillui.api.models import WorkflowAnswer
-from tillui.identifier_types import Identifier
-from tillui.settings import Secrets
+from tillui.config.settings import Secrets
+from tillui.counter.identifier_types import Identifier
 
 
 def test_document_001_retro_requests_parse_field_for_field() -> None:

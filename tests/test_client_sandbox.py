@@ -25,9 +25,9 @@ from tillui.api import (
     Unavailable,
     build_retro_claim,
 )
-from tillui.identifier_types import Identifier
+from tillui.config.settings import Secrets, Settings
+from tillui.counter.identifier_types import Identifier
 from tillui.sandbox import DEMO, SandboxConfig, create_app, running_sandbox
-from tillui.settings import Secrets, Settings
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 ASHA_MOBILE = Identifier("mobile", DEMO.asha.mobile)

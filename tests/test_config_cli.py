@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tillui import config_cli
-from tillui.config_cli import check_connection, main
-from tillui.settings import Secrets, Settings
+from tillui.config import command as config_cli
+from tillui.config.command import check_connection, main
+from tillui.config.settings import Secrets, Settings
 
 KNOWN_SECRET = "s3cr3t-Pa55word-do-not-print"
 CONFIG = """\

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tillui.config import ConfigError, load_config
-from tillui.config_write import set_value, write_initial_config
-from tillui.settings import Secrets
+from tillui.config.layers import ConfigError, load_config
+from tillui.config.settings import Secrets
+from tillui.config.writing import set_value, write_initial_config
 
 ORIGINAL = """\
 # Till configuration for the Main Street store.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tillui.config import ConfigError, config_exists, default_config_path, load_config
+from tillui.config.layers import ConfigError, config_exists, default_config_path, load_config
 
 FULL = """\
 default_till = "T1"

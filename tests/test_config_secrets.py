@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tillui.config import ConfigError, load_config
-from tillui.secrets_store import load_secrets, secrets_path_for, write_secrets
-from tillui.settings import Secrets
+from tillui.config.layers import ConfigError, load_config
+from tillui.config.secrets import load_secrets, secrets_path_for, write_secrets
+from tillui.config.settings import Secrets
 
 CONFIG = '[till.T1]\nstore = "S1"\nzone = "Z1"\nconcept = "C1"\n'
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")

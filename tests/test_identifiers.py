@@ -1,7 +1,7 @@
 import pytest
 
-from tillui.identifier_types import Identifier, identifier_query
-from tillui.identifiers import check, guess_kind, mask
+from tillui.counter.identifier_types import Identifier, identifier_query
+from tillui.counter.identifiers import check, guess_kind, mask
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,13 @@ import contextlib
 import logging
 
 from tillui.api.errors import CustomerNotFound
-from tillui.identifier_types import Identifier
+from tillui.counter.identifier_types import Identifier
 from tillui.logs import configure_logging
 
 
 async def test_log_file_has_request_ids_but_no_identifiers_or_credentials(tmp_path):
-    from tillui.demo import demo_services
     from tillui.sandbox import DEMO
+    from tillui.wiring.demo import demo_services
 
     log = tmp_path / "tillui.log"
     root = logging.getLogger()

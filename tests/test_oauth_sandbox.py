@@ -11,9 +11,9 @@ from pydantic import SecretStr
 from tests.test_client_helpers import FakeClock
 from tillui.api.client import IntouchClient
 from tillui.api.errors import AuthError
-from tillui.identifier_types import Identifier
+from tillui.config.settings import Secrets, Settings
+from tillui.counter.identifier_types import Identifier
 from tillui.sandbox import DEMO, SandboxConfig, create_app
-from tillui.settings import Secrets, Settings
 
 ASHA = [Identifier("mobile", DEMO.asha.mobile)]
 TOKEN_PATH = "/v3/oauth/token/generate"

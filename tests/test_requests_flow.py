@@ -9,7 +9,7 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from tests.conftest import services_ready
-from tillui.identifier_types import Identifier
+from tillui.counter.identifier_types import Identifier
 from tillui.sandbox import DEMO
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.dialogs.request_detail import RequestDetailScreen

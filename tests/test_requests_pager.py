@@ -309,8 +309,8 @@ def test_bad_sizes_are_refused() -> None:
 
 
 async def test_edges_against_the_sandbox(clock) -> None:
-    from tillui.demo import demo_services
     from tillui.sandbox import DEMO
+    from tillui.wiring.demo import demo_services
 
     services = demo_services(clock=clock)
     client = services.client

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tillui.retro_limits import check_bill
+from tillui.claims.limits import check_bill
 
 IST = timezone(timedelta(hours=5, minutes=30))
 EST = timezone(timedelta(hours=-5))

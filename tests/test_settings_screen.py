@@ -12,13 +12,13 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.conftest import services_ready
-from tillui.config_write import write_initial_config
+from tillui.config.settings import Secrets, Settings
+from tillui.config.writing import write_initial_config
 from tillui.sandbox import DEMO
 from tillui.sandbox.server import running_sandbox
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.settings import SettingsScreen
-from tillui.services import ServicesUnavailable
-from tillui.settings import Secrets, Settings
+from tillui.wiring.services import ServicesUnavailable
 
 SIZE = (80, 24)
 SECRET_FIELDS = tuple(Secrets.model_fields)
@@ -130,7 +130,7 @@ def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("TILLUI_THEME", "textual-light")
-    monkeypatch.setattr("tillui.wiring.claims_outbox_path",
+    monkeypatch.setattr("tillui.wiring.configured.claims_outbox_path",
                         lambda till_id: tmp_path / f"claims-{till_id}.sqlite3")
     monkeypatch.setitem(sys.modules, "keyring", None)
     config = tmp_path / "config.toml"
@@ -139,7 +139,7 @@ def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock):
         from functools import partial
 
         from tillui.app import TillApp
-        from tillui.wiring import configured_services
+        from tillui.wiring.configured import configured_services
 
         write_initial_config(config, till_id="T1", store_id="S1", zone_id="Z1", concept_id="C1",
                              api_base_url=url, workflow_base_url=url, org_id=str(DEMO.org_id),
@@ -183,7 +183,7 @@ async def test_configured_till_origins_and_connection_test(
 
 async def test_a_bad_config_is_explained_not_hidden(clock) -> None:
     from tillui.app import TillApp
-    from tillui.config import ConfigError
+    from tillui.config.layers import ConfigError
 
     def broken():
         raise ConfigError("unknown key (did you mean 'theme'?)", path=Path("/etc/tillui/c.toml"),

@@ -38,7 +38,7 @@ def config_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TILLUI_CONFIG", str(path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setattr("tillui.wiring.claims_outbox_path",
+    monkeypatch.setattr("tillui.wiring.configured.claims_outbox_path",
                         lambda till_id: tmp_path / f"claims-{till_id}.sqlite3")
     monkeypatch.setitem(sys.modules, "keyring", None)
     return path
@@ -52,7 +52,7 @@ def sandbox_url() -> Iterator[str]:
 
 def first_run_app(clock: Any):
     from tillui.app import TillApp
-    from tillui.wiring import configured_services
+    from tillui.wiring.configured import configured_services
 
     app = TillApp(configured_services, clock=clock)
     app.scan_guard.enabled = False

@@ -39,6 +39,6 @@ async def test_help_lists_remapped_keys(make_app):
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         from tillui.screens.help import bindings_table
 
-        table = bindings_table(dict(app._keymap))
+        table = bindings_table(type(app), app.keymap)
         keys = [cell for column in table.columns[:1] for cell in column._cells]
         assert "k" in keys

@@ -6,7 +6,7 @@ import base64
 import os
 
 from tillui.api import build_retro_claim
-from tillui.config import load_config
+from tillui.config.layers import load_config
 
 CONFIG = """
 [defaults]

@@ -1,4 +1,4 @@
-"""The built wheel carries the stylesheets and runs without the source tree (DESIGN.md)."""
+"""The built wheel carries the stylesheets and runs without the source tree (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEADLESS_START = """
 import asyncio, sys
-import tillui, tillui.styles
+import tillui, tillui.screens.styles
 assert tillui.__file__.startswith(sys.argv[1]), tillui.__file__
-assert tillui.styles.styles_dir().name == "_styles", tillui.styles.styles_dir()
+assert tillui.screens.styles.styles_dir().name == "_styles", tillui.screens.styles.styles_dir()
 from tillui.screenshots import build_app
 
 async def main():

@@ -1,6 +1,6 @@
 """TillApp: the screens, the global keys, the command palette, the idle reset and the scan guard.
 
-Start-up order matters (see DESIGN.md, performance budget): this module imports Textual and
+Start-up order matters (see docs/architecture.md, "Start-up"): this module imports Textual and
 nothing slow. The lookup screen paints first; only then does a background thread import the
 client, pydantic, httpx and the validators and build the services (`services_factory`).
 """
@@ -19,20 +19,21 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tillui.clock import SystemClock
+from tillui.counter.scan_guard import ScanGuard
+from tillui.host import TillCapabilities
 from tillui.messages import ScannedCode, ServicesFailed
-from tillui.scan_guard import ScanGuard
 from tillui.screens.lookup import LookupScreen
+from tillui.screens.styles import stylesheet
 from tillui.session import Session
-from tillui.styles import stylesheet
 
 if TYPE_CHECKING:
     from tillui.clock import Clock
-    from tillui.services import Services, ServicesFactory
-    from tillui.settings import Settings
-    from tillui.wiring import FirstRunNeeded
+    from tillui.config.settings import Settings
+    from tillui.wiring.configured import FirstRunNeeded
+    from tillui.wiring.services import Services, ServicesFactory
 
 WARM_SCREENS = ("tillui.screens.customer", "tillui.screens.claim", "tillui.screens.claim_result",
-                "tillui.screens.dialogs.confirm_claim", "tillui.claim_candidates")
+                "tillui.screens.dialogs.confirm_claim", "tillui.claims.candidates")
 
 
 class TillApp(App[None]):
@@ -59,13 +60,14 @@ class TillApp(App[None]):
         self.clock: Clock = clock or SystemClock()
         self.demo = demo
         self.session = Session()
+        self.keymap: dict[str, str] = {}
         self._services_factory = services_factory
         self._warm_up_validators = warm_up_validators
         self._services: Services | None = None
         self._services_error: str | None = None
         self._services_loaded = asyncio.Event()
         self._last_activity = time.monotonic()
-        self.scan_guard = ScanGuard(self)
+        self.scan_guard = ScanGuard(self, self)
 
     # -- start-up -----------------------------------------------------------------------------
 
@@ -81,7 +83,7 @@ class TillApp(App[None]):
         self.run_worker(self._load_services, thread=True, name="load-services", exit_on_error=False)
 
     def _load_services(self) -> None:
-        from tillui.wiring import FirstRunNeeded
+        from tillui.wiring.configured import FirstRunNeeded
 
         try:
             services = self._services_factory()
@@ -92,7 +94,7 @@ class TillApp(App[None]):
             self.call_from_thread(self._services_failed, _one_line(error))
             return
         if self._warm_up_validators:
-            from tillui.identifiers import warm_up
+            from tillui.counter.identifiers import warm_up
 
             warm_up()
         # So the first lookup does not pay for importing the next screens.
@@ -127,7 +129,8 @@ class TillApp(App[None]):
             self.notify(f"Unknown theme {settings.theme!r}; try one of: "
                         + ", ".join(sorted(self.available_themes)), title="Settings", severity="warning")
         if settings.keymap:
-            self.set_keymap(settings.keymap)
+            self.keymap = dict(settings.keymap)
+            self.set_keymap(self.keymap)
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
 
@@ -136,7 +139,7 @@ class TillApp(App[None]):
         try:
             outcomes = await services.claims.reconcile()
         except Exception as error:  # noqa: BLE001 - the claims stay stored; we say why not now
-            from tillui.error_text import describe
+            from tillui.display.error_text import describe
 
             title, advice = describe(error)
             self.notify(f"{title}. {advice}", title="Unsent claims not checked", severity="warning")
@@ -167,7 +170,7 @@ class TillApp(App[None]):
         """The loaded services; waits for the background load; raises ServicesUnavailable."""
         await self._services_loaded.wait()
         if self._services is None:
-            from tillui.services import ServicesUnavailable
+            from tillui.wiring.services import ServicesUnavailable
 
             raise ServicesUnavailable(self._services_error or "The app could not start its client.")
         return self._services
@@ -206,7 +209,7 @@ class TillApp(App[None]):
         if services is None or not services.settings.idle_timeout_seconds:
             return
         idle = time.monotonic() - self._last_activity
-        busy = any(getattr(screen, "BUSY_BLOCKS_IDLE_RESET", False) for screen in self.screen_stack)
+        busy = any(isinstance(screen, TillCapabilities) and screen.busy for screen in self.screen_stack)
         something_to_forget = self.session.lookup is not None or len(self.screen_stack) > 1
         if idle >= services.settings.idle_timeout_seconds and not busy and something_to_forget:
             self.start_over()
@@ -246,7 +249,8 @@ class TillApp(App[None]):
         yield SystemCommand("Check unsent claims",
                             "Ask the server about claims whose answer never came",
                             self.action_check_unsent_claims)
-        yield from getattr(screen, "palette_commands", lambda: ())()
+        if isinstance(screen, TillCapabilities):
+            yield from screen.palette_commands()
 
 
 def _one_line(error: BaseException) -> str:

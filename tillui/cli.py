@@ -14,7 +14,7 @@ from tillui import __version__
 
 SUBCOMMANDS = {
     "sandbox": ("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
-    "config": ("tillui.config_cli", "path | show | set | check — the layered configuration"),
+    "config": ("tillui.config.command", "path | show | set | check — the layered configuration"),
     "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
 }
 
@@ -56,11 +56,11 @@ def run_app(args: argparse.Namespace) -> int:
     configure_logging()
     flags = {"theme": args.theme} if args.theme else {}
     if args.demo:
-        from tillui.demo import demo_services
+        from tillui.wiring.demo import demo_services
 
         factory = partial(demo_services, flags=flags)
     else:
-        from tillui.wiring import configured_services
+        from tillui.wiring.configured import configured_services
 
         factory = partial(configured_services, till=args.till, config_path=args.config, flags=flags)
     app = TillApp(factory, demo=args.demo)

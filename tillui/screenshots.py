@@ -31,7 +31,7 @@ def build_app() -> TillApp:
     """The demo app at a fixed instant, with nothing random on screen."""
     from tillui.app import TillApp
     from tillui.clock import FixedClock
-    from tillui.demo import demo_services
+    from tillui.wiring.demo import demo_services
 
     clock = FixedClock(FIXED_NOW, tz=TILL_TZ)
     app = TillApp(partial(demo_services, clock=clock), clock=clock, demo=True)

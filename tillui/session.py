@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tillui.api.models import CustomerLookup
-    from tillui.identifier_types import Identifier
+    from tillui.counter.identifier_types import Identifier
 
 
 class Session:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from tillui.api.errors import AuthError
-from tillui.settings import Secrets, Settings
+from tillui.config.settings import Secrets, Settings
 
 OAUTH_TOKEN_PATH = "/v3/oauth/token/generate"  # noqa: S105 - a path, not a secret
 OAUTH_HEADER = "X-CAP-API-OAUTH-TOKEN"

@@ -16,7 +16,7 @@ from tillui.api.models.workflow import (
     RetroTaskBody,
     RetroTaskHeaders,
 )
-from tillui.settings import Secrets, Settings
+from tillui.config.settings import Secrets, Settings
 
 
 def build_retro_claim(

@@ -35,8 +35,8 @@ from tillui.api.models import (
 )
 from tillui.api.requester import Call, Requester
 from tillui.api.retry import RetryPolicy
-from tillui.identifier_types import Identifier, identifier_query
-from tillui.settings import Secrets, Settings
+from tillui.config.settings import Secrets, Settings
+from tillui.counter.identifier_types import Identifier, identifier_query
 
 WORKFLOW_PATH = "/api_gateway/v2/request-workflow"
 RETRO_WORKFLOW = f"{WORKFLOW_PATH}/RETRO-TRANSACTION"

@@ -1,4 +1,4 @@
-"""The demo till's recent-bills journal (format: README / DESIGN.md "Recent non-member bills")."""
+"""The demo till's recent-bills journal (format: README "The recent-bills journal")."""
 
 from __future__ import annotations
 

@@ -11,19 +11,18 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tillui.clock import format_age, format_local
-from tillui.formatting import format_amount
+from tillui.display.formatting import format_amount
 from tillui.messages import ScannedCode
-from tillui.styles import stylesheet
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
-    from tillui.app import TillApp
-    from tillui.claim_candidates import Candidate, ClaimContext
+    from tillui.claims.candidates import Candidate, ClaimContext
 
 # Rows confirmed with the API as soon as the list shows: the newest claimable ones, which are
 # what a cashier picks almost every time. The rest are confirmed when chosen.
@@ -34,10 +33,9 @@ class BillsTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "Claim", id="claim.claim")]
 
 
-class ClaimScreen(Screen[None]):
-    app: TillApp
+class ClaimScreen(TillScreen[None]):
     CSS_PATH = stylesheet("claim.tcss")
-    SCAN_TO_LOOK_UP = True  # a scan here is a receipt: see on_scanned_code
+    scan_starts_lookup = True  # a scan here is a receipt: see on_scanned_code
     BINDINGS = [
         Binding("escape", "back", "Back", id="claim.back"),
         Binding("slash,s", "search", "Search receipt", id="claim.search"),
@@ -50,7 +48,7 @@ class ClaimScreen(Screen[None]):
         self._claiming = False
 
     @property
-    def BUSY_BLOCKS_IDLE_RESET(self) -> bool:
+    def busy(self) -> bool:
         return self._claiming
 
     def compose(self) -> ComposeResult:
@@ -73,7 +71,7 @@ class ClaimScreen(Screen[None]):
         table.add_column("Status", key="status")
         self.query_one("#receipt").border_title = "Receipt search"
         table.border_title = "Recent non-member bills"
-        lookup = self.app.session.lookup
+        lookup = self.till.session.lookup
         name = lookup.details.name if lookup else ""
         self.query_one("#claim-title", Static).update(Text(f"Claim a bill for {name}", style="bold"))
         self.query_one("#claim-loading").display = False
@@ -83,15 +81,15 @@ class ClaimScreen(Screen[None]):
     # -- loading ---------------------------------------------------------------------------------
 
     async def _claim_context(self) -> ClaimContext:
-        from tillui.claim_candidates import ClaimContext
+        from tillui.claims.candidates import ClaimContext
 
-        services = await self.app.services()
-        lookup = self.app.session.lookup
+        services = await self.till.services()
+        lookup = self.till.session.lookup
         assert lookup is not None
         settings = services.settings
         self.query_one("#claim-limits", Static).update(
             f"up to {settings.retro_max_age_days} days · from {settings.retro_delay_hours} h before registration")
-        return ClaimContext(settings, lookup.details.registered_at, self.app.clock.now())
+        return ClaimContext(settings, lookup.details.registered_at, self.till.clock.now())
 
     def action_reload(self) -> None:
         self._load_journal()
@@ -100,7 +98,7 @@ class ClaimScreen(Screen[None]):
     async def _load_journal(self) -> None:
         import asyncio
 
-        from tillui.claim_candidates import confirm_many, read_journal
+        from tillui.claims.candidates import confirm_many, read_journal
 
         panel = self.query_one(ErrorPanel)
         panel.clear()
@@ -115,7 +113,7 @@ class ClaimScreen(Screen[None]):
                 more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
                 self.notify(f"{problems[0]}{more}", title="Recent-bills journal", severity="warning")
             ahead = [c for c in candidates if c.verdict.allowed][:CONFIRM_AHEAD]
-            services = await self.app.services()
+            services = await self.till.services()
             for result in await confirm_many(services.client, ahead, context):
                 if isinstance(result, BaseException):
                     panel.show_error(result)
@@ -164,10 +162,10 @@ class ClaimScreen(Screen[None]):
             status = "Ready"
         else:
             status = "Not yet checked"
-        if candidate.transaction_id in self.app.session.claimed_transaction_ids:
+        if candidate.transaction_id in self.till.session.claimed_transaction_ids:
             status, style = "Claimed just now", "dim"
         return [Text(candidate.bill_number, style=style),
-                Text(format_local(candidate.billing_time, self.app.clock), style=style),
+                Text(format_local(candidate.billing_time, self.till.clock), style=style),
                 Text(format_amount(candidate.amount, candidate.currency), style=style, justify="right"),
                 Text(status, style=style or ("bold" if status == "Ready" else ""))]
 
@@ -183,9 +181,9 @@ class ClaimScreen(Screen[None]):
         candidate = self._highlighted()
         if candidate is None:
             return
-        billed = f"Billed {format_age(candidate.billing_time, self.app.clock)}"
+        billed = f"Billed {format_age(candidate.billing_time, self.till.clock)}"
         store = f" at {candidate.store_name}" if candidate.store_name else ""
-        if candidate.transaction_id in self.app.session.claimed_transaction_ids:
+        if candidate.transaction_id in self.till.session.claimed_transaction_ids:
             self._say(f"{billed}{store}. Claimed in this session.")
         elif candidate.reason:
             self._say(candidate.reason, refused=True)
@@ -216,7 +214,7 @@ class ClaimScreen(Screen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def _search(self, query: str) -> None:
-        from tillui.claim_candidates import search_receipt
+        from tillui.claims.candidates import search_receipt
 
         if not query.strip():
             return
@@ -224,7 +222,7 @@ class ClaimScreen(Screen[None]):
         panel.clear()
         self._busy(True)
         try:
-            services = await self.app.services()
+            services = await self.till.services()
             found = await search_receipt(services.client, query, await self._claim_context())
         except Exception as error:  # noqa: BLE001 - shown, never raised
             panel.show_error(error)
@@ -250,13 +248,13 @@ class ClaimScreen(Screen[None]):
 
     @work(exclusive=True, group="claim", exit_on_error=False)
     async def _choose(self) -> None:
-        from tillui.claim_candidates import confirm
+        from tillui.claims.candidates import confirm
         from tillui.screens.dialogs.confirm_claim import ClaimSummary, ConfirmClaimDialog
 
         candidate = self._highlighted()
         if candidate is None or self._claiming:
             return
-        if candidate.transaction_id in self.app.session.claimed_transaction_ids:
+        if candidate.transaction_id in self.till.session.claimed_transaction_ids:
             self._say("Already claimed in this session — see the customer's requests (r).", refused=True)
             return
         if not candidate.selectable:
@@ -265,7 +263,7 @@ class ClaimScreen(Screen[None]):
             return
         self._claiming = True
         try:
-            services = await self.app.services()
+            services = await self.till.services()
             if candidate.check != "confirmed":
                 self._busy(True)
                 candidate = await confirm(services.client, candidate, await self._claim_context())
@@ -276,8 +274,8 @@ class ClaimScreen(Screen[None]):
             summary = ClaimSummary(
                 customer=self._customer_line(),
                 bill_number=candidate.bill_number,
-                billed=f"{format_local(candidate.billing_time, self.app.clock)} "
-                       f"({format_age(candidate.billing_time, self.app.clock)})",
+                billed=f"{format_local(candidate.billing_time, self.till.clock)} "
+                       f"({format_age(candidate.billing_time, self.till.clock)})",
                 amount=format_amount(candidate.amount, candidate.currency),
             )
             self._busy(False)
@@ -294,8 +292,8 @@ class ClaimScreen(Screen[None]):
     async def _submit(self, candidate: Candidate, note: str) -> None:
         from tillui.screens.claim_result import ClaimResultScreen
 
-        services = await self.app.services()
-        customer_id = self.app.session.customer_id
+        services = await self.till.services()
+        customer_id = self.till.session.customer_id
         assert customer_id is not None
         self._busy(True)
         self._say("Sending the claim…")
@@ -304,15 +302,15 @@ class ClaimScreen(Screen[None]):
             bill_number=candidate.bill_number, amount=candidate.amount, notes=note,
         )
         if outcome.sent or outcome.kind == "already_claimed":
-            self.app.session.claimed_transaction_ids.add(candidate.transaction_id)
+            self.till.session.claimed_transaction_ids.add(candidate.transaction_id)
             self._update(candidate)
-        await self.app.show_unsent_claims()
+        await self.till.show_unsent_claims()
         self.app.push_screen(ClaimResultScreen(outcome, candidate))
 
     def _customer_line(self) -> str:
-        from tillui.identifiers import display
+        from tillui.counter.identifiers import display
 
-        lookup = self.app.session.lookup
+        lookup = self.till.session.lookup
         assert lookup is not None
         mobile = next((i.as_identifier() for i in lookup.details.identifiers if i.type.lower() == "mobile"), None)
         return f"{lookup.details.name} ({display(mobile, masked=True)})" if mobile else lookup.details.name

@@ -10,19 +10,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tillui.clock import format_local
-from tillui.formatting import format_amount
-from tillui.styles import stylesheet
+from tillui.display.formatting import format_amount
+from tillui.host import TillCapabilities
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
-    from tillui.app import TillApp
-    from tillui.claim_candidates import Candidate
-    from tillui.claim_service import ClaimOutcome
+    from tillui.claims.candidates import Candidate
+    from tillui.claims.service import ClaimOutcome
 
 HEADINGS = {
     "sent": "Claim sent",
@@ -32,10 +32,9 @@ HEADINGS = {
 }
 
 
-class ClaimResultScreen(Screen[None]):
-    app: TillApp
+class ClaimResultScreen(TillScreen[None]):
     CSS_PATH = stylesheet("claim.tcss")
-    SCAN_TO_LOOK_UP = True
+    scan_starts_lookup = True
     BINDINGS = [
         Binding("enter,escape", "done", "Done", id="claim_result.done"),
         Binding("f5,ctrl+r", "refresh", "Refresh state", id="claim_result.refresh"),
@@ -63,7 +62,7 @@ class ClaimResultScreen(Screen[None]):
         candidate, claim = self.candidate, self.outcome.claim
         self.query_one("#result-bill", Static).update(Text.assemble(
             ("Bill      ", "dim"), candidate.bill_number, "  ",
-            format_local(candidate.billing_time, self.app.clock), "  ",
+            format_local(candidate.billing_time, self.till.clock), "  ",
             format_amount(candidate.amount, candidate.currency)))
         self.query_one("#result-request", Static).update(
             Text.assemble(("Request   ", "dim"), claim.request_id or "—"))
@@ -77,7 +76,7 @@ class ClaimResultScreen(Screen[None]):
             self.query_one("#result-message").display = False
 
     def _show_state(self, state: str | None) -> None:
-        from tillui.claim_service import state_words
+        from tillui.claims.service import state_words
 
         text = Text.assemble(("State     ", "dim"), (state or "—", "bold"))
         if state:
@@ -103,7 +102,7 @@ class ClaimResultScreen(Screen[None]):
         panel.clear()
         self.query_one("#result-loading").display = True
         try:
-            services = await self.app.services()
+            services = await self.till.services()
             request = await services.client.workflow_request(request_id)
         except Exception as error:  # noqa: BLE001 - shown, never raised
             panel.show_error(error)
@@ -113,12 +112,14 @@ class ClaimResultScreen(Screen[None]):
             self.query_one("#result-loading").display = False
 
     def action_done(self) -> None:
-        from tillui.screens.customer import CustomerScreen
+        def is_home(screen: object) -> bool:
+            return isinstance(screen, TillCapabilities) and screen.customer_home
 
-        while not isinstance(self.app.screen, CustomerScreen) and len(self.app.screen_stack) > 1:
+        while not is_home(self.app.screen) and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        if isinstance(self.app.screen, CustomerScreen):
-            self.app.screen.action_refresh()  # points may have risen (auto-approval)
+        home = self.app.screen
+        if isinstance(home, TillCapabilities) and home.customer_home:
+            home.customer_changed()  # points may have risen (auto-approval)
 
     def action_requests(self) -> None:
         from tillui.screens.requests import RequestsScreen

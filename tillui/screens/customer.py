@@ -9,27 +9,26 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tillui.clock import format_age, format_local
-from tillui.formatting import format_points
-from tillui.styles import stylesheet
+from tillui.display.formatting import format_points
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.points_panel import PointsPanel
 from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tillui.api.models import CustomerLookup
-    from tillui.app import TillApp
 
 SHORT_LABELS = {"mobile": "Mobile", "email": "Email", "externalId": "Ext. ID", "cardnumber": "Card"}
 
 
-class CustomerScreen(Screen[None]):
-    app: TillApp
+class CustomerScreen(TillScreen[None]):
     CSS_PATH = stylesheet("customer.tcss")
-    SCAN_TO_LOOK_UP = True
+    scan_starts_lookup = True
+    customer_home = True
     BINDINGS = [
         Binding("escape,n", "start_over", "New", id="customer.start_over",
                 tooltip="Forget this customer and look up another"),
@@ -67,29 +66,29 @@ class CustomerScreen(Screen[None]):
 
     @property
     def lookup(self) -> CustomerLookup:
-        lookup = self.app.session.lookup
+        lookup = self.till.session.lookup
         assert lookup is not None, "the customer screen is only shown for a looked-up customer"
         return lookup
 
     def render_lookup(self) -> None:
         details = self.lookup.details
-        services = self.app.services_now
-        masked = bool(services and services.settings.mask_identifiers) and not self.app.session.reveal_identifiers
+        services = self.till.services_now
+        masked = bool(services and services.settings.mask_identifiers) and not self.till.session.reveal_identifiers
         self.query_one("#customer-name", Static).update(Text(details.name or "(no name on file)", style="bold"))
         tier = details.programs[0].current_slab if details.programs else None
         kind = "Loyalty member" if details.loyalty_type == "loyalty" else "Not a loyalty member"
         self.query_one("#customer-tier", Static).update(f"{kind}{f' · {tier}' if tier else ''}")
         self.query_one("#customer-identifiers", Static).update(self._identifiers_text(masked))
         registered = details.registered_at
-        since = f" ({format_age(registered, self.app.clock)})" if registered else ""
+        since = f" ({format_age(registered, self.till.clock)})" if registered else ""
         self.query_one("#customer-registered", Static).update(
-            f"Registered {format_local(registered, self.app.clock)}{since} · customer ID {details.id}"
+            f"Registered {format_local(registered, self.till.clock)}{since} · customer ID {details.id}"
         )
         self.query_one(PointsPanel).show(self.lookup.points, self._points_scope())
         self._fill_programs()
 
     def _identifiers_text(self, masked: bool) -> Text:
-        from tillui.identifiers import display
+        from tillui.counter.identifiers import display
 
         text = Text()
         for item in self.lookup.details.identifiers:
@@ -103,7 +102,7 @@ class CustomerScreen(Screen[None]):
         return text
 
     def _points_scope(self) -> str:
-        services = self.app.services_now
+        services = self.till.services_now
         all_programs = self._all_programs
         if all_programs is None:
             all_programs = bool(services and services.settings.all_programs)
@@ -132,10 +131,10 @@ class CustomerScreen(Screen[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def action_start_over(self) -> None:
-        self.app.start_over()
+        self.till.start_over()
 
     def action_toggle_mask(self) -> None:
-        self.app.session.reveal_identifiers = not self.app.session.reveal_identifiers
+        self.till.session.reveal_identifiers = not self.till.session.reveal_identifiers
         self.render_lookup()
 
     def action_claim(self) -> None:
@@ -149,7 +148,7 @@ class CustomerScreen(Screen[None]):
         self.app.push_screen(RequestsScreen())
 
     def action_toggle_all_programs(self) -> None:
-        services = self.app.services_now
+        services = self.till.services_now
         current = self._all_programs
         if current is None:
             current = bool(services and services.settings.all_programs)
@@ -166,16 +165,19 @@ class CustomerScreen(Screen[None]):
         loading.display = True
         panel.clear()
         try:
-            services = await self.app.services()
-            identifiers = list(self.app.session.identifiers)
+            services = await self.till.services()
+            identifiers = list(self.till.session.identifiers)
             lookup = await services.client.lookup(identifiers, all_programs=self._all_programs)
         except Exception as error:  # noqa: BLE001 - shown, never raised
             panel.show_error(error)
         else:
-            self.app.session.start(self.app.session.identifiers, lookup)
+            self.till.session.start(self.till.session.identifiers, lookup)
             self.render_lookup()
         finally:
             loading.display = False
+
+    def customer_changed(self) -> None:
+        self.action_refresh()
 
     def palette_commands(self):
         yield SystemCommand("Claim a bill", "Claim a recent non-member bill for this customer", self.action_claim)

@@ -9,14 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tillui.styles import stylesheet
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 
 # (title, module, class): screens are imported here, not at the top, to keep start-up light.
 SCREENS = [
-    ("Everywhere", "tillui.app", "TillApp"),
     ("Lookup", "tillui.screens.lookup", "LookupScreen"),
     ("Customer", "tillui.screens.customer", "CustomerScreen"),
     ("Claim a bill", "tillui.screens.claim", "ClaimScreen"),
@@ -33,15 +32,13 @@ def key_display(keys: str) -> str:
                       .replace("pageup", "PgUp") for key in keys.split(","))
 
 
-def bindings_table(app_keymap: dict[str, str]) -> Table:
+def bindings_table(app_class: type, app_keymap: dict[str, str]) -> Table:
     table = Table(expand=True, box=None, pad_edge=False, show_header=False)
     table.add_column("Keys", style="bold", width=22)
     table.add_column("Action")
-    for title, module_name, class_name in SCREENS:
-        try:
-            owner = getattr(import_module(module_name), class_name)
-        except (ImportError, AttributeError):
-            continue
+    owners = [("Everywhere", app_class)]
+    owners += [(title, getattr(import_module(module), name)) for title, module, name in SCREENS]
+    for title, owner in owners:
         table.add_row(Text(title, style="underline"), "")
         for binding in owner.BINDINGS:
             if not isinstance(binding, Binding) or not binding.description:
@@ -53,7 +50,7 @@ def bindings_table(app_keymap: dict[str, str]) -> Table:
     return table
 
 
-class HelpScreen(Screen[None]):
+class HelpScreen(TillScreen[None]):
     CSS_PATH = stylesheet("help.tcss")
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help.back")]
 
@@ -64,5 +61,4 @@ class HelpScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
-        self.query_one("#help-table", Static).update(bindings_table(keymap))
+        self.query_one("#help-table", Static).update(bindings_table(type(self.app), self.till.keymap))

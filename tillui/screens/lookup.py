@@ -5,31 +5,24 @@ Imports nothing but Textual at module level: this screen is the first frame.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
+from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
 from tillui.messages import ServicesFailed
+from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
 from tillui.widgets.spinner import Spinner
 
-if TYPE_CHECKING:
-    from tillui.app import TillApp
-
-
 SPINNER_DELAY = 0.15
 
 
-class LookupScreen(Screen[None]):
-    app: TillApp
+class LookupScreen(TillScreen[None]):
     _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
     BINDINGS = [
@@ -63,11 +56,11 @@ class LookupScreen(Screen[None]):
         self.query_one("#lookup-loading").display = False
         self.query_one("#lookup-demo").display = False
         self.query_one("#lookup-unsent").display = False
-        if self.app.demo:
+        if self.till.demo:
             self.query_one("#lookup-till", Static).update("DEMO sandbox")
 
     def _phone_region(self) -> str:
-        services = self.app.services_now
+        services = self.till.services_now
         return services.settings.phone_region if services else "IN"
 
     # -- what the app tells this screen --------------------------------------------------------
@@ -98,7 +91,7 @@ class LookupScreen(Screen[None]):
 
     def look_up_scanned(self, code: str) -> None:
         """A scanned code arrived (here or on another screen): file it and look up at once."""
-        from tillui.identifiers import guess_kind
+        from tillui.counter.identifiers import guess_kind
 
         self.clear_form()
         field = self.query_one(f"#field-{guess_kind(code)}", IdentifierInput)
@@ -117,7 +110,7 @@ class LookupScreen(Screen[None]):
         self.clear_form()
 
     def action_look_up(self) -> None:
-        from tillui.identifiers import check
+        from tillui.counter.identifiers import check
 
         identifiers: list[Identifier] = []
         first_bad: IdentifierInput | None = None
@@ -165,12 +158,12 @@ class LookupScreen(Screen[None]):
 
         self._set_busy(True)
         try:
-            services = await self.app.services()
+            services = await self.till.services()
             lookup = await services.client.lookup(list(identifiers))
         except Exception as error:  # noqa: BLE001 - every failure is shown, none is raised
             self._set_busy(False)
             self.query_one(ErrorPanel).show_error(error)
             return
         self._set_busy(False)
-        self.app.session.start(identifiers, lookup)
+        self.till.session.start(identifiers, lookup)
         self.app.push_screen(CustomerScreen())

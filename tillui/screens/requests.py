@@ -13,11 +13,11 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
 
-from tillui.styles import stylesheet
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.request_pager import (
     PAGE_SIZE,
@@ -34,17 +34,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from tillui.api.models import RetroRequestPage
-    from tillui.app import TillApp
-    from tillui.services import Services
+    from tillui.wiring.services import Services
 
 FILTER_CYCLE: tuple[str | None, ...] = (None, *STATUSES)
 PAGE_KEYS = Binding.Group("Page")
 
 
-class RequestsScreen(Screen[None]):
-    app: TillApp
+class RequestsScreen(TillScreen[None]):
     CSS_PATH = stylesheet("requests.tcss")
-    SCAN_TO_LOOK_UP = True
+    scan_starts_lookup = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="requests.back"),
         # Grouped: one footer entry for both page keys, so the footer fits 80 columns.
@@ -80,12 +78,12 @@ class RequestsScreen(Screen[None]):
             yield Static("", id="requests-status")
             yield Spinner(id="requests-loading")
         yield ErrorPanel(id="requests-error")
-        yield RequestsTable(self.app.clock, id="requests-table")
+        yield RequestsTable(self.till.clock, id="requests-table")
         yield Static("", id="requests-empty")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        lookup = self.app.session.lookup
+        lookup = self.till.session.lookup
         name = lookup.details.name if lookup is not None else ""
         self.query_one("#requests-title", Static).update(
             f"Retro requests · {name}" if name else "Retro requests")
@@ -117,7 +115,7 @@ class RequestsScreen(Screen[None]):
             text = describe(view, pager)
             if self._refresh_timer is not None:
                 text += f" · auto-refresh {self._refresh_seconds} s"
-            claimed = self.app.session.claimed_transaction_ids
+            claimed = self.till.session.claimed_transaction_ids
             if any(item.transaction_id in claimed for item in view.items):
                 text += f" · {CLAIMED_MARK} claimed here"
         self.query_one("#requests-status", Static).update(text)
@@ -125,7 +123,7 @@ class RequestsScreen(Screen[None]):
     def _show_view(self, view: RequestsView) -> None:
         self._view = view
         self._target = view.index
-        claimed = frozenset(self.app.session.claimed_transaction_ids)
+        claimed = frozenset(self.till.session.claimed_transaction_ids)
         table = self.query_one(RequestsTable)
         table.show(view.items, claimed)
         empty = self.query_one("#requests-empty", Static)
@@ -152,7 +150,7 @@ class RequestsScreen(Screen[None]):
         # only between awaits, so a cancelled scan leaves it consistent.
         panel = self.query_one(ErrorPanel)
         try:
-            services = await self.app.services()
+            services = await self.till.services()
             pager = self._pager_for(services)
             view = await pager.load(self._target)
         except Exception as error:  # noqa: BLE001 - shown, never raised
@@ -176,7 +174,7 @@ class RequestsScreen(Screen[None]):
 
     def _pager_for(self, services: Services) -> RequestPager:
         if self._pager is None:
-            customer_id = self.app.session.customer_id
+            customer_id = self.till.session.customer_id
             if customer_id is None:
                 raise RuntimeError("no customer is being served")
             client = services.client
@@ -278,8 +276,8 @@ class RequestsScreen(Screen[None]):
         if request is None:
             self.app.bell()
             return
-        claimed = request.transaction_id in self.app.session.claimed_transaction_ids
-        self.app.push_screen(RequestDetailScreen(request, self.app.clock, claimed_here=claimed))
+        claimed = request.transaction_id in self.till.session.claimed_transaction_ids
+        self.app.push_screen(RequestDetailScreen(request, self.till.clock, claimed_here=claimed))
 
     @on(DataTable.RowSelected)
     def _row_clicked(self, event: DataTable.RowSelected) -> None:

@@ -14,25 +14,23 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tillui.styles import stylesheet
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
-    from tillui.app import TillApp
-    from tillui.config_cli import SettingRow
-    from tillui.services import Services
+    from tillui.config.command import SettingRow
+    from tillui.wiring.services import Services
 
 NOT_TESTED = "Connection not tested yet: press t to sign in and make one lookup."
 
 
-class SettingsScreen(Screen[None]):
-    app: TillApp
+class SettingsScreen(TillScreen[None]):
     CSS_PATH = stylesheet("settings.tcss")
-    SCAN_TO_LOOK_UP = True
+    scan_starts_lookup = True
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="settings.back"),
         Binding("t,f5,ctrl+r", "test_connection", "Test", id="settings.test",
@@ -69,7 +67,7 @@ class SettingsScreen(Screen[None]):
     @work(exclusive=True, group="settings-load", exit_on_error=False)
     async def _load(self) -> None:
         try:
-            services = await self.app.services()
+            services = await self.till.services()
         except Exception as error:  # noqa: BLE001 - the reason is shown, never raised
             self.query_one("#settings-loading").display = False
             self.query_one(ErrorPanel).show_message(
@@ -79,7 +77,7 @@ class SettingsScreen(Screen[None]):
         self._show(services)
 
     def _show(self, services: Services) -> None:
-        from tillui.config_cli import setting_rows
+        from tillui.config.command import setting_rows
 
         settings = services.settings
         till = f"till {settings.till_id}" if settings.till_id else "no till"
@@ -122,7 +120,7 @@ class SettingsScreen(Screen[None]):
 
     @work(exclusive=True, group="settings-test", exit_on_error=False)
     async def _test_connection(self) -> None:
-        from tillui.config_cli import NO_CLAIMS_NOTE, check_connection, missing_credentials
+        from tillui.config.command import NO_CLAIMS_NOTE, check_connection, missing_credentials
 
         testing = self.query_one("#settings-testing")
         verdict = self.query_one("#settings-verdict", Static)
@@ -130,7 +128,7 @@ class SettingsScreen(Screen[None]):
         verdict.update("Testing the connection…")
         testing.display = True
         try:
-            services = await self.app.services()
+            services = await self.till.services()
             settings, secrets = services.settings, services.secrets
             missing = missing_credentials(settings, secrets, settings.till_id)
             if missing:

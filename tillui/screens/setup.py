@@ -1,7 +1,7 @@
 """First run: ask for the essentials, test the connection, write config.toml + secrets.toml.
 
 Opened by the app when no config file exists (outside --demo). Saving writes through
-`tillui.config_write.write_initial_config` (secrets to the 0600 file) and dismisses the screen,
+`tillui.config.writing.write_initial_config` (secrets to the 0600 file) and dismisses the screen,
 after which the app loads its services from the new files. Leaving any other way quits the app
 with a note on what to do, since nothing can work without a configuration.
 """
@@ -17,16 +17,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from tillui.styles import stylesheet
+from tillui.screens.base import TillScreen
+from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
-    from tillui.app import TillApp
-    from tillui.settings import Secrets, Settings
+    from tillui.config.settings import Secrets, Settings
 
 FieldKind = Literal["id", "url", "text", "secret", "optional_secret"]
 
@@ -88,10 +87,9 @@ def field_error(kind: FieldKind, value: str) -> str | None:
     return None
 
 
-class SetupScreen(Screen[bool]):
+class SetupScreen(TillScreen[bool]):
     """Dismissed with True once the configuration is written."""
 
-    app: TillApp
     CSS_PATH = stylesheet("setup.tcss")
     AUTO_FOCUS = "#setup-till_id"
     BINDINGS = [
@@ -131,7 +129,7 @@ class SetupScreen(Screen[bool]):
         yield Footer(compact=True)
 
     def _intro(self) -> Text:
-        from tillui.secrets_store import secrets_path_for
+        from tillui.config.secrets import secrets_path_for
 
         secrets_path = secrets_path_for(self.config_path)
         beside = secrets_path.parent == self.config_path.parent
@@ -143,7 +141,7 @@ class SetupScreen(Screen[bool]):
         return text
 
     def on_mount(self) -> None:
-        from tillui.settings import Settings
+        from tillui.config.settings import Settings
 
         self.query_one("#setup-testing").display = False
         for name in ("api_base_url", "workflow_base_url"):  # the EU cluster: edit for others
@@ -200,7 +198,7 @@ class SetupScreen(Screen[bool]):
     def _answers(self) -> tuple[Settings, Secrets]:
         from pydantic import SecretStr
 
-        from tillui.settings import Secrets, Settings
+        from tillui.config.settings import Secrets, Settings
 
         values = {field.name: self._value(field.name) for field in FIELDS}
         password, token = values.pop("password"), values.pop("workflow_token")
@@ -221,7 +219,7 @@ class SetupScreen(Screen[bool]):
 
     @work(exclusive=True, group="setup-test", exit_on_error=False)
     async def _test_connection(self) -> None:
-        from tillui.config_cli import check_connection
+        from tillui.config.command import check_connection
 
         testing = self.query_one("#setup-testing")
         self._verdict("Testing the connection…", ok=None)
@@ -253,7 +251,7 @@ class SetupScreen(Screen[bool]):
     async def _save(self) -> None:
         import asyncio
 
-        from tillui.config_write import write_initial_config
+        from tillui.config.writing import write_initial_config
 
         settings, secrets = self._answers()
         try:

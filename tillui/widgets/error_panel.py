@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tillui.error_text import describe
+from tillui.display.error_text import describe
 
 
 class ErrorPanel(Static):

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
-from tillui.identifier_types import IDENTIFIER_LABELS, IdentifierName
+from tillui.counter.identifier_types import IDENTIFIER_LABELS, IdentifierName
 
 PLACEHOLDERS: dict[IdentifierName, str] = {
     "mobile": "e.g. +91 98000 00001",
@@ -25,7 +25,7 @@ class IdentifierValidator(Validator):
         self.region = region
 
     def validate(self, value: str) -> ValidationResult:
-        from tillui.identifiers import check
+        from tillui.counter.identifiers import check
 
         checked = check(self.kind, value, phone_region=self.region())
         return self.success() if checked.ok else self.failure(checked.error or "Not valid")

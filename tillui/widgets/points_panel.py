@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tillui.formatting import format_points
+from tillui.display.formatting import format_points
 
 if TYPE_CHECKING:
     from tillui.api.models import PointsBalance

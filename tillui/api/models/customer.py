@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import AwareDatetime, Field, model_validator
 
 from tillui.api.models.base import ApiModel, Entity
-from tillui.identifier_types import IDENTIFIER_NAMES, Identifier
+from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:

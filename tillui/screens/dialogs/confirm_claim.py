@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tillui.styles import stylesheet
+from tillui.screens.styles import stylesheet
 
 
 @dataclass(frozen=True)

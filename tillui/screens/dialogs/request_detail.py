@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from tillui.clock import local
-from tillui.styles import stylesheet
+from tillui.screens.styles import stylesheet
 
 if TYPE_CHECKING:
     from tillui.api.models import Entity, RetroRequest

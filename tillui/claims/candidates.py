@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from tillui.retro_limits import LimitVerdict, check_bill
+from tillui.claims.limits import LimitVerdict, check_bill
 
 if TYPE_CHECKING:
     from tillui.api.client import IntouchClient
     from tillui.api.models import Transaction
-    from tillui.bills_journal import JournalBill
-    from tillui.settings import Settings
+    from tillui.claims.journal import JournalBill
+    from tillui.config.settings import Settings
 
 Source = Literal["journal", "search"]
 Check = Literal["unchecked", "confirmed", "refused"]
@@ -74,7 +74,7 @@ class ClaimContext:
 
 def read_journal(context: ClaimContext) -> tuple[list[Candidate], list[str]]:
     """The till's recent non-member bills, newest first, with the limits applied."""
-    from tillui.bills_journal import read_recent_bills
+    from tillui.claims.journal import read_recent_bills
 
     path = context.settings.bills_journal
     if path is None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tillui.api.client import IntouchClient
-    from tillui.claim_service import ClaimService
-    from tillui.settings import Secrets, Settings
+    from tillui.claims.service import ClaimService
+    from tillui.config.settings import Secrets, Settings
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 A scanner types a whole code in a few milliseconds and ends with Enter. On the customer screen
 "CARD0001⏎" would otherwise press `c` (claim), `a`, `r` (requests)… So on screens that opt in
-(`SCAN_TO_LOOK_UP = True`) and have no text field focused, printable keys are held back for a
+(`scan_starts_lookup = True`) and have no text field focused, printable keys are held back for a
 moment: a burst of at least `min_length` keys ending in Enter becomes a `ScannedCode` (a new
 lookup); anything slower is replayed as the ordinary keys it was, ~60 ms late.
 """
@@ -16,15 +16,19 @@ from textual import events
 from textual.timer import Timer
 from textual.widgets import Input
 
+from tillui.host import TillCapabilities
 from tillui.messages import ScannedCode
 
 if TYPE_CHECKING:
-    from tillui.app import TillApp
+    from textual.app import App
+
+    from tillui.host import TillHost
 
 
 class ScanGuard:
-    def __init__(self, app: TillApp, *, max_gap: float = 0.03, min_length: int = 5) -> None:
+    def __init__(self, app: App[None], host: TillHost, *, max_gap: float = 0.03, min_length: int = 5) -> None:
         self.app = app
+        self.host = host
         self.max_gap = max_gap
         self.min_length = min_length
         self.enabled = True
@@ -36,7 +40,8 @@ class ScanGuard:
         screen = self.app.screen
         return (
             self.enabled
-            and getattr(screen, "SCAN_TO_LOOK_UP", False)
+            and isinstance(screen, TillCapabilities)
+            and screen.scan_starts_lookup
             and not isinstance(screen.focused, Input)
         )
 
@@ -83,7 +88,7 @@ class ScanGuard:
 
     async def _replay(self, keys: list[events.Key]) -> None:
         for key in keys:
-            await self.app.replay_key(key)
+            await self.host.replay_key(key)
 
     def _discard(self) -> None:
         self._held = []

@@ -2,7 +2,7 @@
 
 A claim is committed here BEFORE its POST is sent and updated with the server's answer, so a
 crash, a kill or a dropped connection neither loses it nor lets it be sent twice
-(`tillui.claim_service` reconciles claims whose answer never came).
+(`tillui.claims.service` reconciles claims whose answer never came).
 
 States::
 

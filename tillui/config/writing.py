@@ -1,6 +1,6 @@
 """Writing the configuration: `tillui config set`, the first-run answers, atomic file writes.
 
-Split from `tillui.config` so that reading a config never pays for `tomlkit` (comment-preserving,
+Split from `tillui.config.layers` so that reading a config never pays for `tomlkit` (comment-preserving,
 ~30 ms to import), which is imported here only inside the functions that edit a document.
 Every write is validated as a whole with the reader's own rules before the file is touched.
 """
@@ -12,34 +12,21 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tillui.config import (
-    ENTITY_KINDS,
-    OVERRIDABLE_FIELDS,
+from tillui.config.files import (
     ConfigError,
-    parse_document,
+    atomic_write,
     parse_scalar,
     parse_toml,
-    path_fields,
     read_config_text,
+)
+from tillui.config.layers import (
+    ENTITY_KINDS,
+    OVERRIDABLE_FIELDS,
+    parse_document,
+    path_fields,
     till_entries,
 )
-from tillui.settings import Secrets, Settings
-
-
-def atomic_write(path: Path, text: str, mode: int) -> None:
-    """Replace `path` with `text` in one step; the file is created with `mode` (minus umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+from tillui.config.settings import Secrets, Settings
 
 
 def write_config(path: Path, text: str) -> None:
@@ -122,7 +109,7 @@ def write_initial_config(path: Path, *, till_id: str, store_id: str, zone_id: st
     """Write the first-run answers: the till (naming its store, zone and concept) becomes
     `default_till`; hosts and org go to `[defaults]`; the secrets go to the 0600 secrets file
     (`secrets_path`, by default where `load_config` will look for it)."""
-    from tillui.secrets_store import secrets_path_for, write_secrets
+    from tillui.config.secrets import secrets_path_for, write_secrets
 
     if not till_id.strip():
         raise ConfigError("a till ID is needed", path=path, section="till", key="till_id")

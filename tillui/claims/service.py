@@ -28,11 +28,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
-from tillui.claims import ClaimRecord, ClaimsOutbox, DuplicateClaim, OutboxError, StaleClaim
+from tillui.claims.outbox import ClaimRecord, ClaimsOutbox, DuplicateClaim, OutboxError, StaleClaim
 
 if TYPE_CHECKING:
     from tillui.api.models import RetroClaimRequest, RetroRequest, RetroRequestPage, WorkflowRequest
-    from tillui.settings import Secrets, Settings
+    from tillui.config.settings import Secrets, Settings
 
 logger = logging.getLogger("tillui.claims")
 

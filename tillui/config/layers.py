@@ -6,15 +6,13 @@ most-specific-wins: defaults < concept < zone < store < till < `TILLUI_*` env < 
 and every effective value remembers where it came from (`ResolvedConfig.origins`).
 
 Reading uses the stdlib `tomllib`; writing (`set_value`, `write_initial_config`) lives in
-`tillui.config_write`, which alone imports the slower, comment-preserving `tomlkit`. Secrets live
-elsewhere: see `tillui.secrets_store`.
+`tillui.config.writing`, which alone imports the slower, comment-preserving `tomlkit`. Secrets live
+elsewhere: see `tillui.config.secrets`.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +20,22 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from tillui.settings import Secrets, Settings
+from tillui.config.files import (
+    ConfigError,
+    did_you_mean,
+    error_at,
+    first_error,
+    parse_scalar,
+    parse_toml,
+    read_config_text,
+)
+from tillui.config.settings import ENV_PREFIX, SECRET_FIELDS, Secrets, Settings
 
 Entry = tuple[str, Any, str]
 """One value of one layer: (field, raw value, origin)."""
 
 CONFIG_ENV = "TILLUI_CONFIG"
 TILL_ENV = "TILLUI_TILL"
-ENV_PREFIX = "TILLUI_"
 
 ENTITY_KINDS = ("concept", "zone", "store", "till")
 """Entity section kinds, least to most specific."""
@@ -37,28 +43,8 @@ ENTITY_ID_FIELDS = {"concept": "concept_id", "zone": "zone_id", "store": "store_
 PARENT_LINKS = {"till": ("store", "zone", "concept"), "store": ("zone", "concept"),
                 "zone": ("concept",), "concept": ()}
 """Which parent entities a section of each kind may name (`store = "S1"` in a till section)."""
-SECRET_FIELDS = tuple(Secrets.model_fields)
 OVERRIDABLE_FIELDS = tuple(f for f in Settings.model_fields if f not in ENTITY_ID_FIELDS.values())
 """Fields a section, an env variable or a flag may set; the entity IDs come from section IDs."""
-
-
-class ConfigError(Exception):
-    """A configuration problem, reported as one line: where (file, line, section, key) and why."""
-
-    def __init__(self, reason: str, *, path: Path | None = None, line: int | None = None,
-                 section: str | None = None, key: str | None = None) -> None:
-        self.reason = " ".join(reason.split())
-        self.path, self.line, self.section, self.key = path, line, section, key
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = str(self.path) if self.path else ""
-        if self.path and self.line:
-            where += f":{self.line}"
-        if self.section or self.key:
-            where += (" " if where else "") + (f"[{self.section}]" if self.section else "")
-            where += f" {self.key}" if self.section and self.key else (self.key or "")
-        return f"{where}: {self.reason}" if where else self.reason
 
 
 @dataclass(frozen=True)
@@ -112,7 +98,7 @@ def load_config(*, path: Path | None = None, till: str | None = None,
                 env: Mapping[str, str] | None = None,
                 flags: Mapping[str, object] | None = None) -> ResolvedConfig:
     """Resolve the settings and secrets of one till. Raises ConfigError, never anything else."""
-    from tillui.secrets_store import load_secrets, secrets_path_for
+    from tillui.config.secrets import load_secrets, secrets_path_for
 
     env = os.environ if env is None else env
     path = (path or default_config_path(env)).expanduser().absolute()
@@ -133,33 +119,11 @@ def load_config(*, path: Path | None = None, till: str | None = None,
     try:
         settings = Settings.model_validate({**merged, "keymap": keymap})
     except ValidationError as exc:  # every layer was validated alone; this is a safety net
-        raise ConfigError(_first_error(exc)[1], path=path) from None
+        raise ConfigError(first_error(exc)[1], path=path) from None
     secrets, secret_origins = load_secrets(till_id, path=secrets_path_for(path, env), env=env)
     origins.update(secret_origins)
     origins["till"] = till_origin
     return ResolvedConfig(settings, secrets, till_id, path, origins)
-
-
-def read_config_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("no config file here; run `tillui` to set one up", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=path) from None
-
-
-def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    """`tomllib.loads`, with a syntax error turned into a ConfigError naming the line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
-        if found:
-            message = f"{message[: found.start()].strip()} (column {found.group(2)})"
-        line = int(found.group(1)) if found else None
-        raise ConfigError(f"TOML syntax error: {message}", path=path, line=line) from None
 
 
 def parse_document(text: str, path: Path) -> ConfigDocument:
@@ -185,7 +149,7 @@ def parse_document(text: str, path: Path) -> ConfigDocument:
         else:
             allowed = ["default_till", "defaults", *ENTITY_KINDS]
             raise error_at(text, path, (), (key,),
-                           "unknown top-level key or section" + _did_you_mean(key, allowed)
+                           "unknown top-level key or section" + did_you_mean(key, allowed)
                            + "; keymap tables go inside a section, e.g. [defaults.keymap]")
     if default_till is not None and default_till not in entities["till"]:
         raise error_at(text, path, (), ("default_till",),
@@ -218,11 +182,11 @@ def _parse_section(text: str, path: Path, table_path: tuple[str, ...], table: di
         elif key in OVERRIDABLE_FIELDS:
             values[key] = _coerce_for_field(key, value)
         else:
-            raise fail("unknown key" + _did_you_mean(key, [*OVERRIDABLE_FIELDS, *links]))
+            raise fail("unknown key" + did_you_mean(key, [*OVERRIDABLE_FIELDS, *links]))
     try:
         Settings.model_validate(values)
     except ValidationError as exc:
-        key_path, reason = _first_error(exc)
+        key_path, reason = first_error(exc)
         raise error_at(text, path, table_path, key_path, reason) from None
     base = path.parent
     for key in path_fields():
@@ -316,62 +280,8 @@ def _validated_entries(values: dict[str, Any], origin_of: Callable[[str], str]) 
     try:
         Settings.model_validate(values)
     except ValidationError as exc:
-        key_path, reason = _first_error(exc)
+        key_path, reason = first_error(exc)
         raise ConfigError(f"{origin_of(key_path[0])}: {reason}") from None
     return [(key, value, origin_of(key)) for key, value in values.items()]
 
 
-def parse_scalar(raw: str) -> Any:
-    """A TOML value when `raw` is one (`30`, `true`, `"x"`, `{a = "b"}`), else `raw` itself."""
-    try:
-        value = tomllib.loads(f"value = {raw}")["value"]
-    except tomllib.TOMLDecodeError:
-        return raw
-    return value if isinstance(value, (str, int, float, bool, dict)) else raw
-
-
-def _first_error(exc: ValidationError) -> tuple[tuple[str, ...], str]:
-    error = exc.errors()[0]
-    shown = repr(error["input"])
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return tuple(str(part) for part in error["loc"]), f"{error['msg']} (got {shown})"
-
-
-def _did_you_mean(key: str, candidates: list[str]) -> str:
-    import difflib  # only on the error path
-
-    close = difflib.get_close_matches(key, candidates, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def error_at(text: str, path: Path, table_path: tuple[str, ...], key_path: tuple[str, ...],
-             reason: str) -> ConfigError:
-    return ConfigError(reason, path=path, line=locate_line(text, table_path, key_path),
-                       section=".".join(table_path) or None, key=".".join(key_path))
-
-
-_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
-_KEY_LINE = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
-_HEADER_LINE = re.compile(rf"^\s*\[\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*\]")
-
-
-def _key_parts(dotted: str) -> tuple[str, ...]:
-    return tuple(part.strip("\"'") for part in re.findall(_KEY_PART, dotted))
-
-
-def locate_line(text: str, table_path: tuple[str, ...], key_path: tuple[str, ...]) -> int | None:
-    """Best-effort line number of a key (tomllib reports none): its assignment, else its header."""
-    wanted = table_path + key_path
-    header: tuple[str, ...] = ()
-    header_line = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if found := _HEADER_LINE.match(line):
-            header = _key_parts(found.group(1))
-            # The section's own header, or a deeper one on the key's way ([till.T1.keymap]).
-            if len(table_path) <= len(header) < len(wanted) and wanted[: len(header)] == header:
-                header_line = number
-        elif found := _KEY_LINE.match(line):
-            full = header + _key_parts(found.group(1))
-            if len(full) > len(table_path) and wanted[: len(full)] == full[: len(wanted)]:
-                return number
-    return header_line

@@ -24,7 +24,7 @@ IDENTIFIER_LABELS: dict[IdentifierName, str] = {
 class Identifier:
     """One customer identifier as the Intouch API names it (`identifierName` / `identifierValue`).
 
-    `value` is already normalised (see `tillui.identifiers`): mobiles as digits with country
+    `value` is already normalised (see `tillui.counter.identifiers`): mobiles as digits with country
     code and no '+', emails lower-cased, the rest stripped.
     """
 

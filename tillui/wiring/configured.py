@@ -1,4 +1,4 @@
-"""The app wired to a real Intouch cluster, from the layered configuration (tillui.config)."""
+"""The app wired to a real Intouch cluster, from the layered configuration (tillui.config.layers)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tillui.services import Services
+from tillui.wiring.services import Services
 
 
 class FirstRunNeeded(Exception):
@@ -33,9 +33,9 @@ def configured_services(
     env: Mapping[str, str] | None = None,
 ) -> Services:
     from tillui.api.client import IntouchClient
-    from tillui.claim_service import ClaimService
-    from tillui.claims import ClaimsOutbox
-    from tillui.config import config_exists, default_config_path, load_config
+    from tillui.claims.outbox import ClaimsOutbox
+    from tillui.claims.service import ClaimService
+    from tillui.config.layers import config_exists, default_config_path, load_config
 
     path = config_path or default_config_path(env)
     if not config_exists(path):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tillui.clock import SystemClock
-from tillui.services import DemoInfo, Services
+from tillui.wiring.services import DemoInfo, Services
 
 if TYPE_CHECKING:
     from tillui.clock import Clock
@@ -31,10 +31,10 @@ def demo_services(
     import httpx
 
     from tillui.api.client import IntouchClient
-    from tillui.claim_service import ClaimService
-    from tillui.claims import ClaimsOutbox
+    from tillui.claims.outbox import ClaimsOutbox
+    from tillui.claims.service import ClaimService
+    from tillui.config.settings import Secrets, Settings
     from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
-    from tillui.settings import Secrets, Settings
 
     clock = clock or SystemClock()
     config = SandboxConfig(seed=42, now=lambda: clock.now().astimezone(UTC),

@@ -1,4 +1,4 @@
-"""Parse, validate, normalise and mask customer identifiers (scanner bursts: tillui.scan_guard).
+"""Parse, validate, normalise and mask customer identifiers (scanner bursts: tillui.counter.scan_guard).
 
 The validators (phonenumbers, email-validator) cost ~100 ms to import, so they are imported on
 first use, never at module import: the lookup screen paints before they load, and the app warms
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tillui.identifier_types import Identifier, IdentifierName
+from tillui.counter.identifier_types import Identifier, IdentifierName
 
 MAX_LENGTH = 64
 # External IDs and card numbers are brand-defined; we only refuse what cannot be sent as one

@@ -18,15 +18,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from tillui.config import (
-    ENV_PREFIX,
-    SECRET_FIELDS,
-    ConfigError,
-    error_at,
-    parse_toml,
-)
-from tillui.config_write import atomic_write
-from tillui.settings import Secrets, Settings
+from tillui.config.files import ConfigError, atomic_write, error_at, parse_toml
+from tillui.config.settings import ENV_PREFIX, SECRET_FIELDS, Secrets, Settings
 
 SECRETS_ENV = "TILLUI_SECRETS"
 SECRETS_FILE_NAME = "secrets.toml"

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tillui.config import (
+from tillui.config.layers import (
     ConfigError,
     ResolvedConfig,
     default_config_path,
     load_config,
 )
-from tillui.config_write import set_value
-from tillui.identifier_types import Identifier
-from tillui.settings import Secrets, Settings
+from tillui.config.settings import Secrets, Settings
+from tillui.config.writing import set_value
+from tillui.counter.identifier_types import Identifier
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -76,7 +76,7 @@ def _path(args: argparse.Namespace) -> int:
 
 
 def _paths_text(config_path: Path) -> str:
-    from tillui.secrets_store import secrets_path_for
+    from tillui.config.secrets import secrets_path_for
 
     return f"config:  {config_path}\nsecrets: {secrets_path_for(config_path)}"
 

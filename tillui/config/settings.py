@@ -1,4 +1,4 @@
-"""The effective settings of one till, after layering (see `tillui.config`).
+"""The effective settings of one till, after layering (see `tillui.config.layers`).
 
 `Settings` is what every other module reads; `Secrets` holds what must never be shown, logged or
 written to the main config file. Field docstrings are the user-facing documentation of each key
@@ -93,3 +93,8 @@ class Secrets(BaseModel):
     """OAuth client secret (auth_mode = oauth)."""
     workflow_token: SecretStr | None = None
     """JWT of an Intouch user with CanMakeRequest, sent as X-CAP-UI-AUTH-TOKEN with claims."""
+
+
+ENV_PREFIX = "TILLUI_"
+"""Every setting and secret can come from `TILLUI_<FIELD>`."""
+SECRET_FIELDS = tuple(Secrets.model_fields)

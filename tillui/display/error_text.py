@@ -21,7 +21,7 @@ _TITLES = {
 
 def describe(error: BaseException) -> tuple[str, str]:
     from tillui.api.errors import CustomerNotFound, IntouchError
-    from tillui.services import ServicesUnavailable
+    from tillui.wiring.services import ServicesUnavailable
 
     if isinstance(error, ServicesUnavailable):
         return "The app could not start its connection", f"{error} — fix it, then restart tillui."

@@ -1,0 +1,1 @@
+"""Words and numbers as the cashier reads them: error explanations, amounts, local times."""
