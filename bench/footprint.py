@@ -47,21 +47,28 @@ def measure(argv: list[str], marker: str, pid_file: Path) -> tuple[int, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     pid_file = Path("/tmp/tillui-bench.pid")
     wrap = "import os, sys; open(%r, 'w').write(str(os.getpid())); sys.argv = %r; %s"
     bare = [sys.executable, "-c", wrap % (str(pid_file), ["bare"], BARE_APP)]
-    tillui = [sys.executable, "-c", wrap % (str(pid_file), ["tillui", "--demo"],
-                                            "from tillui.cli import main; main()")]
+    tillui = [
+        sys.executable,
+        "-c",
+        wrap % (str(pid_file), ["tillui", "--demo"], "from tillui.cli import main; main()"),
+    ]
     results = {"bare": [], "tillui": []}
     for _ in range(args.runs):
         results["bare"].append(measure(bare, "Bare app ready", pid_file))
         results["tillui"].append(measure(tillui, READY_MARKER, pid_file))
     for name, rows in results.items():
-        print(f"{name:7} first frame {statistics.median(b for b, _ in rows):8.0f} bytes   "
-              f"RSS when ready {statistics.median(m for _, m in rows):6.1f} MB")
+        print(
+            f"{name:7} first frame {statistics.median(b for b, _ in rows):8.0f} bytes   "
+            f"RSS when ready {statistics.median(m for _, m in rows):6.1f} MB"
+        )
     bare_b, tillui_b = (statistics.median(b for b, _ in results[k]) for k in ("bare", "tillui"))
     bare_m, tillui_m = (statistics.median(m for _, m in results[k]) for k in ("bare", "tillui"))
     print(f"ratio tillui / bare: bytes {tillui_b / bare_b:.2f}, memory {tillui_m / bare_m:.2f}")

@@ -66,12 +66,18 @@ async def round_trips(count: int, base_url: str) -> tuple[float, float]:
         from tillui.api.auth import basic_authorization
 
         headers = {"Authorization": basic_authorization(settings, secrets)}
-        params = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": DEMO.asha.mobile}
+        params = {
+            "source": "INSTORE",
+            "identifierName": "mobile",
+            "identifierValue": DEMO.asha.mobile,
+        }
         bare = []
         for _ in range(count):
             start = time.perf_counter()
-            await asyncio.gather(raw.get("/v2/customers/lookup/customerDetails", params=params, headers=headers),
-                                 raw.get("/v2/customers/lookup/points/balance", params=params, headers=headers))
+            await asyncio.gather(
+                raw.get("/v2/customers/lookup/customerDetails", params=params, headers=headers),
+                raw.get("/v2/customers/lookup/points/balance", params=params, headers=headers),
+            )
             bare.append(time.perf_counter() - start)
 
     from tillui.app import TillApp
@@ -82,7 +88,14 @@ async def round_trips(count: int, base_url: str) -> tuple[float, float]:
 
     def factory() -> Services:
         client = IntouchClient(settings, secrets)
-        return Services(settings, secrets, client, ClaimService(client, ClaimsOutbox(Path(tempfile.mkdtemp()) / "claims.sqlite3"), settings, secrets))
+        return Services(
+            settings,
+            secrets,
+            client,
+            ClaimService(
+                client, ClaimsOutbox(Path(tempfile.mkdtemp()) / "claims.sqlite3"), settings, secrets
+            ),
+        )
 
     app = TillApp(factory)
     app.scan_guard.enabled = False
@@ -110,8 +123,11 @@ def sandbox_process() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "tillui", "sandbox", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tillui", "sandbox", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 15
         while True:
@@ -129,17 +145,23 @@ def sandbox_process() -> Iterator[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--lookups", type=int, default=20)
     args = parser.parse_args()
     bare_key, tillui_key = asyncio.run(keystrokes(args.keys))
-    print(f"keystroke  bare Input {bare_key * 1000:6.2f} ms   tillui lookup field {tillui_key * 1000:6.2f} ms"
-          f"   ratio {tillui_key / bare_key:.2f}")
+    print(
+        f"keystroke  bare Input {bare_key * 1000:6.2f} ms   tillui lookup field {tillui_key * 1000:6.2f} ms"
+        f"   ratio {tillui_key / bare_key:.2f}"
+    )
     with sandbox_process() as base_url:
         bare_rt, tillui_rt = asyncio.run(round_trips(args.lookups, base_url))
-    print(f"lookup     bare httpx {bare_rt * 1000:6.2f} ms   tillui Enter->customer screen {tillui_rt * 1000:6.2f} ms"
-          f"   ratio {tillui_rt / bare_rt:.2f}")
+    print(
+        f"lookup     bare httpx {bare_rt * 1000:6.2f} ms   tillui Enter->customer screen {tillui_rt * 1000:6.2f} ms"
+        f"   ratio {tillui_rt / bare_rt:.2f}"
+    )
     return 0
 
 

@@ -44,8 +44,14 @@ class Terminal:
     def __init__(self, argv: list[str]) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-                                        env={**os.environ, "TERM": "xterm-256color"})
+        self.process = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            env={**os.environ, "TERM": "xterm-256color"},
+        )
         os.close(slave)
         self.screen = b""
 
@@ -83,7 +89,9 @@ def one_lookup(terminal: Terminal, value: str, expect: str, back: str, home: str
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     bare = Terminal([sys.executable, "-c", BARE_APP])
@@ -91,14 +99,21 @@ def main() -> int:
     try:
         bare.wait_for("Bare app ready")
         tillui.wait_for("Try:")
-        bare_times = [one_lookup(bare, "919800000001", "Got 9198", "\x15", None) for _ in range(args.runs)]
-        tillui_times = [one_lookup(tillui, "919800000001", "customer ID 565039501", "\x1b", "Find a customer") for _ in range(args.runs)]
+        bare_times = [
+            one_lookup(bare, "919800000001", "Got 9198", "\x15", None) for _ in range(args.runs)
+        ]
+        tillui_times = [
+            one_lookup(tillui, "919800000001", "customer ID 565039501", "\x1b", "Find a customer")
+            for _ in range(args.runs)
+        ]
     finally:
         bare.close()
         tillui.close()
     b, t = statistics.median(bare_times), statistics.median(tillui_times)
     print(f"bare app   Enter -> repaint        median {b * 1000:6.1f} ms")
-    print(f"tillui     Enter -> customer shown  median {t * 1000:6.1f} ms   (first {tillui_times[0] * 1000:.0f} ms)")
+    print(
+        f"tillui     Enter -> customer shown  median {t * 1000:6.1f} ms   (first {tillui_times[0] * 1000:.0f} ms)"
+    )
     print(f"ratio tillui / bare: {t / b:.2f}")
     return 0
 

@@ -30,7 +30,9 @@ Bare().run()
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     python = sys.executable
@@ -43,8 +45,12 @@ def main() -> int:
         bare.append(time_until_text(bare_cmd, "Bare app ready")[0])
         tillui.append(time_until_text(tillui_cmd, "Find a customer")[0])
     bare_median, tillui_median = statistics.median(bare), statistics.median(tillui)
-    print(f"bare Textual app  first frame: median {bare_median * 1000:6.0f} ms  (min {min(bare) * 1000:.0f})")
-    print(f"tillui --demo     lookup screen: median {tillui_median * 1000:6.0f} ms  (min {min(tillui) * 1000:.0f})")
+    print(
+        f"bare Textual app  first frame: median {bare_median * 1000:6.0f} ms  (min {min(bare) * 1000:.0f})"
+    )
+    print(
+        f"tillui --demo     lookup screen: median {tillui_median * 1000:6.0f} ms  (min {min(tillui) * 1000:.0f})"
+    )
     print(f"ratio tillui / bare: {tillui_median / bare_median:.2f}  (budget 1.15)")
     return 0
 

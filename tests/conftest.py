@@ -24,7 +24,9 @@ def clock() -> FixedClock:
 def make_app(clock: FixedClock) -> Callable[..., Any]:
     """Build a TillApp on the demo sandbox; keyword arguments tune the sandbox config."""
 
-    def build(*, flags: Mapping[str, Any] | None = None, scan_guard: bool = False, **sandbox_options: Any):
+    def build(
+        *, flags: Mapping[str, Any] | None = None, scan_guard: bool = False, **sandbox_options: Any
+    ):
         from tillui.app import TillApp
         from tillui.wiring.demo import demo_services
 
@@ -49,7 +51,9 @@ async def until(pilot, condition, *, timeout: float = 5.0) -> None:
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {condition.__name__ if hasattr(condition, '__name__') else condition}")
+            raise AssertionError(
+                f"timed out waiting for {condition.__name__ if hasattr(condition, '__name__') else condition}"
+            )
         await pilot.pause(0.02)
 
 

@@ -16,8 +16,14 @@ IST = timezone(timedelta(hours=5, minutes=30))
 START = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
 
 
-def line(tid: int, when: datetime, *, amount: object = "12.50", bill: str | None = None,
-         currency: str | None = "INR") -> str:
+def line(
+    tid: int,
+    when: datetime,
+    *,
+    amount: object = "12.50",
+    bill: str | None = None,
+    currency: str | None = "INR",
+) -> str:
     record: dict[str, object] = {
         "transactionId": tid,
         "billNumber": bill or f"B-{tid}",
@@ -40,11 +46,14 @@ def write(path: Path, lines: list[str], *, final_newline: bool = True) -> Path:
 
 
 def test_reads_bills_newest_first_with_exact_amounts(tmp_path):
-    journal = write(tmp_path / "bills.jsonl", [
-        line(1, START, amount="10.10"),
-        line(2, START + timedelta(minutes=5), amount="1249.50", currency=None),
-        line(3, START + timedelta(minutes=9), amount="7"),
-    ])
+    journal = write(
+        tmp_path / "bills.jsonl",
+        [
+            line(1, START, amount="10.10"),
+            line(2, START + timedelta(minutes=5), amount="1249.50", currency=None),
+            line(3, START + timedelta(minutes=9), amount="7"),
+        ],
+    )
     result = read_recent_bills(journal, since=START - timedelta(days=1))
     assert result.problems == []
     assert [b.transaction_id for b in result.bills] == [3, 2, 1]
@@ -60,18 +69,22 @@ def test_reads_bills_newest_first_with_exact_amounts(tmp_path):
 
 def test_offsets_are_kept_and_ordering_is_by_instant(tmp_path):
     # 13:00+05:30 is 07:30Z, earlier than the 08:00Z line written before it.
-    journal = write(tmp_path / "bills.jsonl", [
-        line(1, START),
-        line(2, datetime(2025, 11, 1, 13, 0, tzinfo=IST)),
-    ])
+    journal = write(
+        tmp_path / "bills.jsonl",
+        [
+            line(1, START),
+            line(2, datetime(2025, 11, 1, 13, 0, tzinfo=IST)),
+        ],
+    )
     bills = read_recent_bills(journal, since=START - timedelta(hours=2)).bills
     assert [b.transaction_id for b in bills] == [1, 2]
     assert bills[1].billing_time.utcoffset() == timedelta(hours=5, minutes=30)
 
 
 def test_since_and_max_bills_bound_the_result(tmp_path):
-    journal = write(tmp_path / "bills.jsonl",
-                    [line(i, START + timedelta(minutes=i)) for i in range(1, 101)])
+    journal = write(
+        tmp_path / "bills.jsonl", [line(i, START + timedelta(minutes=i)) for i in range(1, 101)]
+    )
     recent = read_recent_bills(journal, since=START + timedelta(minutes=91))
     assert [b.transaction_id for b in recent.bills] == list(range(100, 90, -1))
     capped = read_recent_bills(journal, since=START, max_bills=3)
@@ -90,21 +103,24 @@ def test_a_few_late_lines_do_not_end_the_scan(tmp_path):
 def test_bad_lines_are_reported_and_skipped(tmp_path):
     good = line(1, START)
     at = "2025-11-01T08:00:00Z"
-    journal = write(tmp_path / "bills.jsonl", [
-        good,
-        raw(transactionId=2, billNumber="B-2", billingTime="2025-11-01T08:00:00", amount=1),
-        "{not json",
-        "[1, 2]",
-        raw(billNumber="B-4", billingTime=at, amount=1),
-        raw(transactionId="5", billNumber="B-5", billingTime=at, amount=1),
-        raw(transactionId=6, billNumber="", billingTime=at, amount=1),
-        raw(transactionId=7, billNumber="B-7", billingTime="yesterday", amount=1),
-        raw(transactionId=8, billNumber="B-8", billingTime=at, amount="1.00"),
-        raw(transactionId=9, billNumber="B-9", billingTime=at, amount=float("nan")),
-        raw(transactionId=10, billNumber="B-10", billingTime=at, amount=1, currency=356),
-        "",
-        raw(transactionId=True, billNumber="B-11", billingTime=at, amount=1),
-    ])
+    journal = write(
+        tmp_path / "bills.jsonl",
+        [
+            good,
+            raw(transactionId=2, billNumber="B-2", billingTime="2025-11-01T08:00:00", amount=1),
+            "{not json",
+            "[1, 2]",
+            raw(billNumber="B-4", billingTime=at, amount=1),
+            raw(transactionId="5", billNumber="B-5", billingTime=at, amount=1),
+            raw(transactionId=6, billNumber="", billingTime=at, amount=1),
+            raw(transactionId=7, billNumber="B-7", billingTime="yesterday", amount=1),
+            raw(transactionId=8, billNumber="B-8", billingTime=at, amount="1.00"),
+            raw(transactionId=9, billNumber="B-9", billingTime=at, amount=float("nan")),
+            raw(transactionId=10, billNumber="B-10", billingTime=at, amount=1, currency=356),
+            "",
+            raw(transactionId=True, billNumber="B-11", billingTime=at, amount=1),
+        ],
+    )
     journal.write_bytes(journal.read_bytes() + b"\xff\xfe garbage\n")
     result = read_recent_bills(journal, since=START - timedelta(days=1))
     assert [b.transaction_id for b in result.bills] == [1]
@@ -126,11 +142,14 @@ def test_bad_lines_are_reported_and_skipped(tmp_path):
 
 
 def test_duplicate_transaction_keeps_the_line_written_last(tmp_path):
-    journal = write(tmp_path / "bills.jsonl", [
-        line(1, START, amount="10.00"),
-        line(2, START + timedelta(minutes=1)),
-        line(1, START, amount="12.00", bill="B-1-corrected"),
-    ])
+    journal = write(
+        tmp_path / "bills.jsonl",
+        [
+            line(1, START, amount="10.00"),
+            line(2, START + timedelta(minutes=1)),
+            line(1, START, amount="12.00", bill="B-1-corrected"),
+        ],
+    )
     bills = read_recent_bills(journal, since=START).bills
     assert [(b.transaction_id, b.bill_number, b.amount) for b in bills] == [
         (2, "B-2", Decimal("12.50")),
@@ -140,9 +159,7 @@ def test_duplicate_transaction_keeps_the_line_written_last(tmp_path):
 
 def test_unterminated_last_line_and_crlf_line_ends(tmp_path):
     journal = tmp_path / "bills.jsonl"
-    journal.write_bytes(
-        (line(1, START) + "\r\n" + line(2, START + timedelta(minutes=1))).encode()
-    )
+    journal.write_bytes((line(1, START) + "\r\n" + line(2, START + timedelta(minutes=1))).encode())
     result = read_recent_bills(journal, since=START)
     assert result.problems == []
     assert [(b.transaction_id, b.line_no) for b in result.bills] == [(2, 1), (1, 2)]
@@ -158,8 +175,9 @@ def test_half_written_last_line_is_a_problem_not_a_crash(tmp_path):
 
 def test_lines_longer_than_a_block_are_joined(tmp_path, monkeypatch):
     monkeypatch.setattr(bills_journal, "BLOCK_SIZE", 16)
-    journal = write(tmp_path / "bills.jsonl",
-                    [line(i, START + timedelta(minutes=i)) for i in range(1, 6)])
+    journal = write(
+        tmp_path / "bills.jsonl", [line(i, START + timedelta(minutes=i)) for i in range(1, 6)]
+    )
     result = read_recent_bills(journal, since=START)
     assert result.problems == []
     assert [b.transaction_id for b in result.bills] == [5, 4, 3, 2, 1]
@@ -203,16 +221,21 @@ def test_a_million_line_journal_is_not_read_whole(tmp_path, monkeypatch):
     total = 1_000_000
     recent_count = 200
     journal = tmp_path / "big.jsonl"
-    template = ('{"transactionId": %d, "billNumber": "B-%d", '
-                '"billingTime": "%s", "amount": 12.50, "currency": "INR"}\n')
+    template = (
+        '{"transactionId": %d, "billNumber": "B-%d", '
+        '"billingTime": "%s", "amount": 12.50, "currency": "INR"}\n'
+    )
     # A year-old history (a block of 1,000 lines repeated, which is quick to write), then one
     # bill a minute for the last 200 minutes.
     first = datetime(2024, 1, 1, tzinfo=UTC)
-    old_block = "".join(template % (i, i, (first + timedelta(minutes=i)).isoformat())
-                        for i in range(1, 1001)).encode()
+    old_block = "".join(
+        template % (i, i, (first + timedelta(minutes=i)).isoformat()) for i in range(1, 1001)
+    ).encode()
     recent_start = first + timedelta(days=365)
-    recent = "".join(template % (i, i, (recent_start + timedelta(minutes=i)).isoformat())
-                     for i in range(total - recent_count + 1, total + 1)).encode()
+    recent = "".join(
+        template % (i, i, (recent_start + timedelta(minutes=i)).isoformat())
+        for i in range(total - recent_count + 1, total + 1)
+    ).encode()
     with journal.open("wb") as out:
         full_blocks, extra_lines = divmod(total - recent_count, 1000)
         for _ in range(full_blocks):
@@ -220,8 +243,7 @@ def test_a_million_line_journal_is_not_read_whole(tmp_path, monkeypatch):
         out.write(b"".join(old_block.splitlines(keepends=True)[:extra_lines]))
         out.write(recent)
     with journal.open("rb") as check:
-        assert sum(chunk.count(b"\n") for chunk in iter(lambda: check.read(1 << 22), b"")) \
-            == total
+        assert sum(chunk.count(b"\n") for chunk in iter(lambda: check.read(1 << 22), b"")) == total
     size = journal.stat().st_size
     assert size > 90_000_000
 

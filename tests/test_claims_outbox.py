@@ -24,18 +24,30 @@ TILL = "50682289"
 
 def body(transaction_id: int = 7648261, customer_id: int = 382553857) -> dict:
     return {
-        "entityInfo": {"tillId": TILL, "storeId": "50682288", "zoneId": "50682286",
-                       "conceptId": "50678331"},
-        "payload": {"IntouchAPITask-Payload": {
-            "path": "/v2/transactions/retro",
-            "method": "PUT",
-            "body": {"oldType": "NOT_INTERESTED", "newType": "REGULAR",
-                     "transactionId": transaction_id, "customerId": customer_id,
-                     "notes": "walk-in"},
-            "headers": {"Authorization": "Basic c2VjcmV0OnNlY3JldA==",
-                        "content-type": "application/json",
-                        "X-CAP-CLIENT-SIGNATURE": "tillui"},
-        }},
+        "entityInfo": {
+            "tillId": TILL,
+            "storeId": "50682288",
+            "zoneId": "50682286",
+            "conceptId": "50678331",
+        },
+        "payload": {
+            "IntouchAPITask-Payload": {
+                "path": "/v2/transactions/retro",
+                "method": "PUT",
+                "body": {
+                    "oldType": "NOT_INTERESTED",
+                    "newType": "REGULAR",
+                    "transactionId": transaction_id,
+                    "customerId": customer_id,
+                    "notes": "walk-in",
+                },
+                "headers": {
+                    "Authorization": "Basic c2VjcmV0OnNlY3JldA==",
+                    "content-type": "application/json",
+                    "X-CAP-CLIENT-SIGNATURE": "tillui",
+                },
+            }
+        },
     }
 
 
@@ -47,8 +59,12 @@ def outbox(tmp_path: Path):
 
 def enqueue(box: ClaimsOutbox, transaction_id: int = 7648261, **overrides):
     fields = {
-        "till_id": TILL, "customer_id": 382553857, "transaction_id": transaction_id,
-        "bill_number": f"B-{transaction_id}", "amount": Decimal("1249.50"), "notes": "walk-in",
+        "till_id": TILL,
+        "customer_id": 382553857,
+        "transaction_id": transaction_id,
+        "bill_number": f"B-{transaction_id}",
+        "amount": Decimal("1249.50"),
+        "notes": "walk-in",
         "body": body(transaction_id),
     }
     fields.update(overrides)
@@ -72,8 +88,9 @@ def test_the_row_is_on_disk_before_anything_else_happens(tmp_path):
     claim = enqueue(box)
     # A separate connection (another process, or the app after a crash) sees it at once.
     with sqlite3.connect(path) as other:
-        row = other.execute("SELECT state, transaction_id FROM claims WHERE id = ?",
-                            (claim.id,)).fetchone()
+        row = other.execute(
+            "SELECT state, transaction_id FROM claims WHERE id = ?", (claim.id,)
+        ).fetchone()
     assert row == ("queued", 7648261)
     box.close()
 
@@ -85,8 +102,7 @@ def test_credentials_never_reach_the_disk(tmp_path):
         headers = claim.body["payload"]["IntouchAPITask-Payload"]["headers"]
         assert headers["Authorization"] == REDACTED
         assert headers["X-CAP-CLIENT-SIGNATURE"] == "tillui"
-        assert claim.body["payload"]["IntouchAPITask-Payload"]["body"]["transactionId"] \
-            == 7648261
+        assert claim.body["payload"]["IntouchAPITask-Payload"]["body"]["transactionId"] == 7648261
     for file in tmp_path.iterdir():
         assert b"c2VjcmV0OnNlY3JldA" not in file.read_bytes()
 
@@ -109,8 +125,9 @@ def test_full_lifecycle_sent(outbox):
     claim = enqueue(outbox)
     sending = outbox.mark_sending(claim.id)
     assert (sending.state, sending.attempts) == ("sending", 1)
-    sent = outbox.mark_sent(claim.id, request_id="23e06c3e-a5c3-11ee-9a63-9ab214749657",
-                            server_state="AdminTask")
+    sent = outbox.mark_sent(
+        claim.id, request_id="23e06c3e-a5c3-11ee-9a63-9ab214749657", server_state="AdminTask"
+    )
     assert sent.state == "sent"
     assert sent.request_id == "23e06c3e-a5c3-11ee-9a63-9ab214749657"
     assert sent.server_state == "AdminTask"
@@ -131,9 +148,12 @@ def test_unknown_then_resent_then_sent(outbox):
 
 def test_duplicate_claims_are_refused_while_open_or_sent(outbox):
     first = enqueue(outbox)
-    for step in (lambda: None, lambda: outbox.mark_sending(first.id),
-                 lambda: outbox.mark_unknown(first.id, error="timeout"),
-                 lambda: outbox.mark_sent(first.id, request_id="r", server_state="PENDING")):
+    for step in (
+        lambda: None,
+        lambda: outbox.mark_sending(first.id),
+        lambda: outbox.mark_unknown(first.id, error="timeout"),
+        lambda: outbox.mark_sent(first.id, request_id="r", server_state="PENDING"),
+    ):
         step()
         with pytest.raises(DuplicateClaim) as caught:
             enqueue(outbox, customer_id=999)
@@ -174,9 +194,11 @@ def test_a_sent_claim_cannot_be_refused_or_resent(outbox):
     claim = enqueue(outbox)
     outbox.mark_sending(claim.id)
     outbox.mark_sent(claim.id, request_id="r", server_state="PENDING")
-    for change in (lambda: outbox.mark_refused(claim.id, error="x"),
-                   lambda: outbox.mark_sending(claim.id),
-                   lambda: outbox.mark_unknown(claim.id, error="x")):
+    for change in (
+        lambda: outbox.mark_refused(claim.id, error="x"),
+        lambda: outbox.mark_sending(claim.id),
+        lambda: outbox.mark_unknown(claim.id, error="x"),
+    ):
         with pytest.raises(InvalidTransition):
             change()
     refreshed = outbox.mark_sent(claim.id, request_id="r", server_state="SUCCESS")

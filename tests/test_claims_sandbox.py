@@ -26,8 +26,13 @@ from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
 
 NOW = datetime(2025, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(
-    api_base_url="http://sandbox", workflow_base_url="http://sandbox", username="demo.till",
-    org_id="100", till_id="50682289", store_id="50682288", zone_id="50682286",
+    api_base_url="http://sandbox",
+    workflow_base_url="http://sandbox",
+    username="demo.till",
+    org_id="100",
+    till_id="50682289",
+    store_id="50682288",
+    zone_id="50682286",
     concept_id="50678331",
 )
 SECRETS = Secrets(password="demo123", workflow_token="demo-workflow-token")
@@ -68,8 +73,13 @@ class Till:
 
     def service(self) -> ClaimService:
         """A fresh outbox and service on the same file: a restarted app."""
-        return ClaimService(self.client, ClaimsOutbox(self.outbox_path), SETTINGS, SECRETS,
-                            sending_grace=timedelta(0))
+        return ClaimService(
+            self.client,
+            ClaimsOutbox(self.outbox_path),
+            SETTINGS,
+            SECRETS,
+            sending_grace=timedelta(0),
+        )
 
     async def requests_for(self, transaction_id: int, customer_id: int = OMAR) -> list:
         page = await self.client.retro_requests(customer_id, limit=100)
@@ -87,18 +97,28 @@ async def till(tmp_path: Path) -> AsyncIterator[Till]:
         read = read_recent_bills(journal, since=NOW - timedelta(days=SETTINGS.retro_max_age_days))
         assert read.problems == []
         claimable = [
-            bill for bill in read.bills
-            if check_bill(bill.billing_time, omar.registered_at, NOW,
-                          max_age_days=SETTINGS.retro_max_age_days,
-                          delay_hours=SETTINGS.retro_delay_hours).allowed
+            bill
+            for bill in read.bills
+            if check_bill(
+                bill.billing_time,
+                omar.registered_at,
+                NOW,
+                max_age_days=SETTINGS.retro_max_age_days,
+                delay_hours=SETTINGS.retro_delay_hours,
+            ).allowed
         ]
         assert len(claimable) >= 4
         yield Till(app, network, client, tmp_path / "claims.sqlite3", claimable)
 
 
 async def claim(svc: ClaimService, bill: JournalBill, customer_id: int = OMAR):
-    return await svc.submit(customer_id=customer_id, transaction_id=bill.transaction_id,
-                            bill_number=bill.bill_number, amount=bill.amount, notes="walk-in")
+    return await svc.submit(
+        customer_id=customer_id,
+        transaction_id=bill.transaction_id,
+        bill_number=bill.bill_number,
+        amount=bill.amount,
+        notes="walk-in",
+    )
 
 
 async def test_a_claim_is_made_once_and_recorded(till):
@@ -126,8 +146,9 @@ async def test_the_apps_limits_agree_with_the_server(tmp_path):
         bills = read_recent_bills(journal, since=NOW - timedelta(days=90)).bills
         codes = set()
         for bill in bills:
-            verdict = check_bill(bill.billing_time, nikhil.registered_at, NOW,
-                                 max_age_days=30, delay_hours=3)
+            verdict = check_bill(
+                bill.billing_time, nikhil.registered_at, NOW, max_age_days=30, delay_hours=3
+            )
             outcome = await claim(svc, bill, DEMO.nikhil.customer_id)
             assert outcome.sent is verdict.allowed, (bill, verdict, outcome.message)
             if not verdict.allowed:
@@ -167,8 +188,7 @@ async def test_lost_request_is_resent_by_reconcile(till):
 async def test_a_server_error_is_unknown_then_resent(till):
     svc = till.service()
     bill = till.bills[2]
-    till.app.state.sandbox.faults.inject("/api_gateway/v2/request-workflow", "status",
-                                         status=503)
+    till.app.state.sandbox.faults.inject("/api_gateway/v2/request-workflow", "status", status=503)
     outcome = await claim(svc, bill)
     assert outcome.unknown
     [settled] = await svc.reconcile()
@@ -182,11 +202,18 @@ async def test_exactly_one_request_after_a_kill(till, killed_after):
 
     bill = till.bills[3]
     outbox = ClaimsOutbox(till.outbox_path)
-    request = build_retro_claim(SETTINGS, SECRETS, transaction_id=bill.transaction_id,
-                                customer_id=OMAR, notes="walk-in")
-    record = outbox.enqueue(till_id=SETTINGS.till_id, customer_id=OMAR,
-                            transaction_id=bill.transaction_id, bill_number=bill.bill_number,
-                            amount=bill.amount, notes="walk-in", body=request.to_json())
+    request = build_retro_claim(
+        SETTINGS, SECRETS, transaction_id=bill.transaction_id, customer_id=OMAR, notes="walk-in"
+    )
+    record = outbox.enqueue(
+        till_id=SETTINGS.till_id,
+        customer_id=OMAR,
+        transaction_id=bill.transaction_id,
+        bill_number=bill.bill_number,
+        amount=bill.amount,
+        notes="walk-in",
+        body=request.to_json(),
+    )
     if killed_after != "enqueue":
         outbox.mark_sending(record.id)
     if killed_after == "server_received":

@@ -29,8 +29,13 @@ from tillui.claims.service import MAX_ATTEMPTS, ClaimService
 from tillui.config.settings import Secrets, Settings
 
 SETTINGS = Settings(
-    api_base_url="http://sandbox", workflow_base_url="http://sandbox", username="demo.till",
-    org_id="100", till_id="50682289", store_id="50682288", zone_id="50682286",
+    api_base_url="http://sandbox",
+    workflow_base_url="http://sandbox",
+    username="demo.till",
+    org_id="100",
+    till_id="50682289",
+    store_id="50682288",
+    zone_id="50682286",
     concept_id="50678331",
 )
 SECRETS = Secrets(password="demo123", workflow_token="demo-workflow-token")
@@ -61,7 +66,9 @@ class FakeIntouch:
 
     def make_request(self, customer_id: int, transaction_id: int) -> SimpleNamespace:
         request = SimpleNamespace(
-            request_id=f"req-{next(self._ids)}", status="PENDING", user_id=customer_id,
+            request_id=f"req-{next(self._ids)}",
+            status="PENDING",
+            user_id=customer_id,
             transaction_id=transaction_id,
         )
         self.requests.append(request)
@@ -86,17 +93,19 @@ class FakeIntouch:
             raise KeyError("surprise")
         return SimpleNamespace(request_id=made.request_id, state="AdminTask")
 
-    async def retro_requests(self, customer_id: int, *, limit: int = 10, offset: int = 0
-                             ) -> SimpleNamespace:
+    async def retro_requests(
+        self, customer_id: int, *, limit: int = 10, offset: int = 0
+    ) -> SimpleNamespace:
         self.list_calls += 1
         if self.list_gate is not None:
             await self.list_gate.wait()
         if self.list_error is not None:
             raise self.list_error
         mine = [r for r in reversed(self.requests) if r.user_id == customer_id]  # newest first
-        return SimpleNamespace(items=mine[offset:offset + limit],
-                               pagination=SimpleNamespace(limit=limit, offset=offset,
-                                                          total=len(mine)))
+        return SimpleNamespace(
+            items=mine[offset : offset + limit],
+            pagination=SimpleNamespace(limit=limit, offset=offset, total=len(mine)),
+        )
 
 
 @pytest.fixture
@@ -114,9 +123,13 @@ def service(fake: FakeIntouch, path: Path, *, grace: timedelta = timedelta(0)) -
 
 
 async def submit(svc: ClaimService, transaction_id: int = TXN, customer_id: int = CUSTOMER):
-    return await svc.submit(customer_id=customer_id, transaction_id=transaction_id,
-                            bill_number=f"B-{transaction_id}", amount=Decimal("1249.50"),
-                            notes="walk-in")
+    return await svc.submit(
+        customer_id=customer_id,
+        transaction_id=transaction_id,
+        bill_number=f"B-{transaction_id}",
+        amount=Decimal("1249.50"),
+        notes="walk-in",
+    )
 
 
 async def test_submit_sends_once_and_records_the_answer(fake, path):
@@ -134,8 +147,13 @@ async def test_submit_sends_once_and_records_the_answer(fake, path):
     task = stored.body["payload"]["IntouchAPITask-Payload"]
     assert task["headers"]["Authorization"] == REDACTED
     assert task["body"] == {
-        "oldType": "NOT_INTERESTED", "newType": "REGULAR", "transactionId": TXN,
-        "customerId": CUSTOMER, "extendedFields": {}, "customFields": {}, "notes": "walk-in",
+        "oldType": "NOT_INTERESTED",
+        "newType": "REGULAR",
+        "transactionId": TXN,
+        "customerId": CUSTOMER,
+        "extendedFields": {},
+        "customFields": {},
+        "notes": "walk-in",
     }
 
 
@@ -159,7 +177,10 @@ async def test_a_second_submit_after_sent_sends_nothing(fake, path):
     await submit(svc)
     again = await submit(svc)
     assert again.kind == "already_claimed" and not again.posted
-    assert again.message == "This bill is already claimed: request req-1, waiting for a supervisor's approval."
+    assert (
+        again.message
+        == "This bill is already claimed: request req-1, waiting for a supervisor's approval."
+    )
     assert fake.posts == 1
 
 
@@ -299,8 +320,15 @@ async def test_resending_stops_after_max_attempts(fake, path):
 
 async def test_fresh_sending_claims_are_left_to_whoever_is_sending_them(fake, path):
     outbox = ClaimsOutbox(path)
-    claim = outbox.enqueue(till_id=SETTINGS.till_id, customer_id=CUSTOMER, transaction_id=TXN,
-                           bill_number="B", amount=1, notes="", body={})
+    claim = outbox.enqueue(
+        till_id=SETTINGS.till_id,
+        customer_id=CUSTOMER,
+        transaction_id=TXN,
+        bill_number="B",
+        amount=1,
+        notes="",
+        body={},
+    )
     outbox.mark_sending(claim.id)
     svc = service(fake, path, grace=timedelta(minutes=1))
     [outcome] = await svc.reconcile()
@@ -383,8 +411,9 @@ async def test_an_unexpected_error_leaves_the_claim_unknown_not_unsent(fake, pat
 
 
 async def test_a_till_that_cannot_claim_stores_nothing(fake, path):
-    svc = ClaimService(fake, ClaimsOutbox(path), SETTINGS.model_copy(update={"till_id": ""}),
-                       SECRETS)
+    svc = ClaimService(
+        fake, ClaimsOutbox(path), SETTINGS.model_copy(update={"till_id": ""}), SECRETS
+    )
     with pytest.raises(BadRequest):
         await submit(svc)
     assert ClaimsOutbox(path).recent() == []
@@ -399,11 +428,18 @@ async def crash_then_reconcile(path: Path, fake: FakeIntouch, stop_after: str) -
     from tillui.api import build_retro_claim
 
     outbox = ClaimsOutbox(path)
-    request = build_retro_claim(SETTINGS, SECRETS, transaction_id=TXN, customer_id=CUSTOMER,
-                                notes="walk-in")
-    claim = outbox.enqueue(till_id=SETTINGS.till_id, customer_id=CUSTOMER, transaction_id=TXN,
-                           bill_number="B-1", amount="10.00", notes="walk-in",
-                           body=request.to_json())
+    request = build_retro_claim(
+        SETTINGS, SECRETS, transaction_id=TXN, customer_id=CUSTOMER, notes="walk-in"
+    )
+    claim = outbox.enqueue(
+        till_id=SETTINGS.till_id,
+        customer_id=CUSTOMER,
+        transaction_id=TXN,
+        bill_number="B-1",
+        amount="10.00",
+        notes="walk-in",
+        body=request.to_json(),
+    )
     if stop_after != "enqueue":
         outbox.mark_sending(claim.id)
     if stop_after == "server_received":

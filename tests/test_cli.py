@@ -18,7 +18,9 @@ from tillui.sandbox import DEMO
 
 
 def run_python(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_help_and_version_do_not_import_textual_httpx_or_pydantic():
@@ -34,15 +36,21 @@ def test_help_and_version_do_not_import_textual_httpx_or_pydantic():
 
 
 def test_version_and_help_text():
-    version = subprocess.run([sys.executable, "-m", "tillui", "--version"], capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "tillui", "--version"], capture_output=True, text=True, check=True
+    )
     assert version.stdout.strip() == f"tillui {__version__}"
-    help_text = subprocess.run([sys.executable, "-m", "tillui", "--help"], capture_output=True, text=True, check=True).stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "tillui", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for word in ("--demo", "--till", "sandbox", "config", "screenshots"):
         assert word in help_text
 
 
 def test_api_client_imports_without_textual():
-    out = run_python("import sys, tillui.api.client, tillui.config.layers\nprint('textual' in sys.modules)")
+    out = run_python(
+        "import sys, tillui.api.client, tillui.config.layers\nprint('textual' in sys.modules)"
+    )
     assert out.strip() == "False"
 
 
@@ -54,9 +62,13 @@ def free_port() -> int:
 
 def test_sandbox_command_answers_document_003_over_loopback():
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tillui", "sandbox", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tillui", "sandbox", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         banner = ""
         deadline = time.monotonic() + 15
@@ -65,8 +77,10 @@ def test_sandbox_command_answers_document_003_over_loopback():
         assert DEMO.asha.mobile in banner, banner  # demo identifiers are printed at start
         digest = hashlib.md5(DEMO.password.encode(), usedforsecurity=False).hexdigest()
         token = base64.b64encode(f"{DEMO.username}:{digest}".encode()).decode()
-        url = (f"http://127.0.0.1:{port}/v2/customers/lookup/points/balance?source=INSTORE"
-               f"&identifierName=email,mobile&identifierValue={DEMO.asha.email},{DEMO.asha.mobile}")
+        url = (
+            f"http://127.0.0.1:{port}/v2/customers/lookup/points/balance?source=INSTORE"
+            f"&identifierName=email,mobile&identifierValue={DEMO.asha.email},{DEMO.asha.mobile}"
+        )
         for _ in range(50):
             try:
                 request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
@@ -78,7 +92,10 @@ def test_sandbox_command_answers_document_003_over_loopback():
                 time.sleep(0.1)
         assert request_id
         assert body["entityType"] == "CUSTOMER" and body["entityId"] == DEMO.asha.customer_id
-        assert set(body["promisedPointsBreakup"]) == {"delayedAccrualPoints", "externalTriggerBasedPoints"}
+        assert set(body["promisedPointsBreakup"]) == {
+            "delayedAccrualPoints",
+            "externalTriggerBasedPoints",
+        }
         assert body["totalPoints"] == body["mainPoints"] + body["promisedPoints"]
         assert body["warnings"] == []
     finally:

@@ -37,8 +37,15 @@ quit = "ctrl+q"
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The CLI reads os.environ: keep the real user config, secrets and keyring out of reach."""
-    for name in ("TILLUI_CONFIG", "TILLUI_SECRETS", "TILLUI_TILL", "TILLUI_PASSWORD",
-                 "TILLUI_OAUTH_KEY", "TILLUI_OAUTH_SECRET", "TILLUI_WORKFLOW_TOKEN"):
+    for name in (
+        "TILLUI_CONFIG",
+        "TILLUI_SECRETS",
+        "TILLUI_TILL",
+        "TILLUI_PASSWORD",
+        "TILLUI_OAUTH_KEY",
+        "TILLUI_OAUTH_SECRET",
+        "TILLUI_WORKFLOW_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setitem(sys.modules, "keyring", None)
@@ -51,21 +58,27 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def test_path_prints_config_and_secrets_paths(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_prints_config_and_secrets_paths(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["path", "--config", str(config)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"config:  {config}", f"secrets: {config.parent / 'secrets.toml'}"]
+        f"config:  {config}",
+        f"secrets: {config.parent / 'secrets.toml'}",
+    ]
 
 
-def test_path_follows_tillui_config(config: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_follows_tillui_config(
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TILLUI_CONFIG", str(config))
     assert main(["path"]) == 0
     assert f"config:  {config}" in capsys.readouterr().out
 
 
 def test_show_lists_values_with_origins_in_aligned_columns(
-        config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TILLUI_THEME", "textual-ansi")
     assert main(["show", "--config", str(config)]) == 0
     out = capsys.readouterr().out
@@ -80,8 +93,9 @@ def test_show_lists_values_with_origins_in_aligned_columns(
     assert "till:    T1 (only till)" in out
 
 
-def test_show_never_prints_a_secret(config: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_never_prints_a_secret(
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TILLUI_PASSWORD", KNOWN_SECRET)
     secrets = config.parent / "secrets.toml"
     secrets.touch(mode=0o600)
@@ -95,7 +109,8 @@ def test_show_never_prints_a_secret(config: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_show_with_a_secret_in_config_exits_2_without_printing_it(
-        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config.write_text(CONFIG.replace('username = "till.one"', f'password = "{KNOWN_SECRET}"'))
     assert main(["show", "--config", str(config)]) == 2
     captured = capsys.readouterr()
@@ -134,10 +149,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 # ---- check ----------------------------------------------------------------------------------
 
+
 def envelope(status: int, code: int, message: str) -> Callable[[httpx.Request], httpx.Response]:
     def answer(request: httpx.Request) -> httpx.Response:
         body = {"warnings": [], "errors": [{"status": False, "code": code, "message": message}]}
         return httpx.Response(status, json=body, headers={"X-Cap-Requestid": "req-1"})
+
     return answer
 
 
@@ -150,8 +167,11 @@ def customer_found(request: httpx.Request) -> httpx.Response:
 
 
 @pytest.fixture
-def with_transport(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., httpx.Response]], list[httpx.Request]]:
+def with_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[Callable[..., httpx.Response]], list[httpx.Request]]:
     """Point `tillui config check` at a mock transport; returns the requests it received."""
+
     def install(handler: Callable[[httpx.Request], httpx.Response]) -> list[httpx.Request]:
         seen: list[httpx.Request] = []
 
@@ -160,15 +180,20 @@ def with_transport(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., h
             return handler(request)
 
         transport = httpx.MockTransport(recording)
-        monkeypatch.setattr(config_cli, "check_connection",
-                            functools.partial(check_connection, transport=transport))
+        monkeypatch.setattr(
+            config_cli, "check_connection", functools.partial(check_connection, transport=transport)
+        )
         return seen
+
     return install
 
 
 def test_check_customer_not_found_means_auth_ok(
-        config: Path, monkeypatch: pytest.MonkeyPatch, with_transport: Callable[..., list[httpx.Request]],
-        capsys: pytest.CaptureFixture[str]) -> None:
+    config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    with_transport: Callable[..., list[httpx.Request]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("TILLUI_PASSWORD", KNOWN_SECRET)
     seen = with_transport(envelope(200, 8015, "Customer not found for the given identifiers"))
     assert main(["check", "--config", str(config)]) == 0
@@ -180,26 +205,35 @@ def test_check_customer_not_found_means_auth_ok(
     assert seen[0].headers["Authorization"].startswith("Basic ")
 
 
-def test_check_auth_refused_exits_1(config: Path, monkeypatch: pytest.MonkeyPatch,
-                                    with_transport: Callable[..., list[httpx.Request]],
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_auth_refused_exits_1(
+    config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    with_transport: Callable[..., list[httpx.Request]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("TILLUI_PASSWORD", KNOWN_SECRET)
     with_transport(envelope(401, 1, "Invalid credentials"))
     assert main(["check", "--config", str(config)]) == 1
     assert "FAILED: authentication refused by https://intouch.test" in capsys.readouterr().out
 
 
-def test_check_unreachable_exits_1(config: Path, monkeypatch: pytest.MonkeyPatch,
-                                   with_transport: Callable[..., list[httpx.Request]],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_unreachable_exits_1(
+    config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    with_transport: Callable[..., list[httpx.Request]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("TILLUI_PASSWORD", KNOWN_SECRET)
     with_transport(refuse_connection)
     assert main(["check", "--config", str(config)]) == 1
     assert "FAILED: https://intouch.test is unreachable" in capsys.readouterr().out
 
 
-def test_check_without_a_password_is_bad_config(config: Path, with_transport: Callable[..., list[httpx.Request]],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_without_a_password_is_bad_config(
+    config: Path,
+    with_transport: Callable[..., list[httpx.Request]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     seen = with_transport(customer_found)
     assert main(["check", "--config", str(config)]) == 2
     assert "no password is set" in capsys.readouterr().err
@@ -209,12 +243,15 @@ def test_check_without_a_password_is_bad_config(config: Path, with_transport: Ca
 def test_check_connection_is_usable_directly() -> None:
     settings = Settings(api_base_url="https://intouch.test", username="u")
     transport = httpx.MockTransport(envelope(200, 8015, "Customer not found"))
-    ok, verdict = asyncio.run(check_connection(settings, Secrets(password="pw"), transport=transport))
+    ok, verdict = asyncio.run(
+        check_connection(settings, Secrets(password="pw"), transport=transport)
+    )
     assert ok and verdict.startswith("OK")
 
 
-def test_check_against_the_sandbox(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_against_the_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     try:
         from tillui.sandbox import SandboxConfig, running_sandbox
     except ImportError:
@@ -222,9 +259,11 @@ def test_check_against_the_sandbox(tmp_path: Path, capsys: pytest.CaptureFixture
 
     def run_check(base_url: str, password: str) -> int:
         config = tmp_path / "config.toml"
-        config.write_text(CONFIG.replace("https://intouch.test", base_url)
-                          .replace("https://workflow.test", base_url)
-                          .replace('"till.one"', '"demo.till"'))
+        config.write_text(
+            CONFIG.replace("https://intouch.test", base_url)
+            .replace("https://workflow.test", base_url)
+            .replace('"till.one"', '"demo.till"')
+        )
         monkeypatch.setenv("TILLUI_PASSWORD", password)
         return main(["check", "--config", str(config)])
 

@@ -45,8 +45,9 @@ def config(tmp_path: Path) -> Path:
 def test_set_round_trip_keeps_comments_and_order(config: Path) -> None:
     set_value(config, "till.T1.retro_max_age_days", "14")
     set_value(config, "defaults.api_base_url", "https://apac.api.capillarytech.com")
-    expected = (ORIGINAL.replace("retro_max_age_days = 30", "retro_max_age_days = 14")
-                .replace('"https://eu.api.capillarytech.com"', '"https://apac.api.capillarytech.com"'))
+    expected = ORIGINAL.replace("retro_max_age_days = 30", "retro_max_age_days = 14").replace(
+        '"https://eu.api.capillarytech.com"', '"https://apac.api.capillarytech.com"'
+    )
     assert config.read_text() == expected
     resolved = load_config(path=config, env={})
     assert resolved.settings.retro_max_age_days == 14
@@ -79,22 +80,26 @@ def test_set_adds_new_sections_and_keymap_entries(config: Path) -> None:
 def test_set_creates_the_file_when_there_is_none(tmp_path: Path) -> None:
     path = tmp_path / "new" / "config.toml"
     set_value(path, "defaults.theme", "textual-ansi")
-    assert "theme = \"textual-ansi\"" in path.read_text()
+    assert 'theme = "textual-ansi"' in path.read_text()
 
 
-@pytest.mark.parametrize(("key", "value", "expected"), [
-    ("till.T1.retro_max_age_days", "two weeks", "[till.T1] retro_max_age_days"),
-    ("till.T1.retro_max_age_days", "-3", "greater than or equal to 0"),
-    ("defaults.retro_max_age", "3", "[defaults] retro_max_age: unknown key"),
-    ("till.T1.password", "hunter2", "[till.T1] password: is a secret"),
-    ("defaults.auth_mode", "ldap", "[defaults] auth_mode"),
-    ("default_till", "T9", "default_till: names till 'T9'"),
-    ("till.T1.store_id", "S2", "comes from the section ID"),
-    ("till.T1.store.x", "S2", "is a value, not a section"),
-    ("till..x", "1", "not a key"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("till.T1.retro_max_age_days", "two weeks", "[till.T1] retro_max_age_days"),
+        ("till.T1.retro_max_age_days", "-3", "greater than or equal to 0"),
+        ("defaults.retro_max_age", "3", "[defaults] retro_max_age: unknown key"),
+        ("till.T1.password", "hunter2", "[till.T1] password: is a secret"),
+        ("defaults.auth_mode", "ldap", "[defaults] auth_mode"),
+        ("default_till", "T9", "default_till: names till 'T9'"),
+        ("till.T1.store_id", "S2", "comes from the section ID"),
+        ("till.T1.store.x", "S2", "is a value, not a section"),
+        ("till..x", "1", "not a key"),
+    ],
+)
 def test_set_refuses_a_bad_key_or_type_and_leaves_the_file_unchanged(
-        config: Path, key: str, value: str, expected: str) -> None:
+    config: Path, key: str, value: str, expected: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
         set_value(config, key, value)
     assert expected in str(caught.value)
@@ -110,12 +115,19 @@ def test_set_on_a_broken_file_reports_the_syntax_error(config: Path) -> None:
 
 def test_write_initial_config_then_load(tmp_path: Path) -> None:
     config = tmp_path / "tillui" / "config.toml"
-    write_initial_config(config, till_id="50682289", store_id="50682288", zone_id="50682286",
-                         concept_id="50678331", api_base_url="https://eu.api.capillarytech.com",
-                         workflow_base_url="https://eucrm.cc.capillarytech.com", org_id="50672",
-                         username="store.server",
-                         secrets=Secrets(password="server123", workflow_token="jwt"),
-                         secrets_path=tmp_path / "tillui" / "secrets.toml")
+    write_initial_config(
+        config,
+        till_id="50682289",
+        store_id="50682288",
+        zone_id="50682286",
+        concept_id="50678331",
+        api_base_url="https://eu.api.capillarytech.com",
+        workflow_base_url="https://eucrm.cc.capillarytech.com",
+        org_id="50672",
+        username="store.server",
+        secrets=Secrets(password="server123", workflow_token="jwt"),
+        secrets_path=tmp_path / "tillui" / "secrets.toml",
+    )
     assert "server123" not in config.read_text() and "jwt" not in config.read_text()
     if os.name != "nt":
         assert stat.S_IMODE((tmp_path / "tillui" / "secrets.toml").stat().st_mode) == 0o600
@@ -123,23 +135,40 @@ def test_write_initial_config_then_load(tmp_path: Path) -> None:
     s = resolved.settings
     assert resolved.till == "50682289" and resolved.origins["till"] == "default_till"
     assert (s.store_id, s.zone_id, s.concept_id, s.org_id) == (
-        "50682288", "50682286", "50678331", "50672")
+        "50682288",
+        "50682286",
+        "50678331",
+        "50672",
+    )
     assert s.username == "store.server"
     assert resolved.secrets.password.get_secret_value() == "server123"  # type: ignore[union-attr]
     assert resolved.origins["password"] == "secrets till.50682289"
 
 
-@pytest.mark.parametrize(("till_id", "store_id", "expected"), [
-    ("", "S1", "a till ID is needed"),
-    ("T1", "", "[till.T1] store: missing"),
-])
+@pytest.mark.parametrize(
+    ("till_id", "store_id", "expected"),
+    [
+        ("", "S1", "a till ID is needed"),
+        ("T1", "", "[till.T1] store: missing"),
+    ],
+)
 def test_write_initial_config_refuses_incomplete_answers(
-        tmp_path: Path, till_id: str, store_id: str, expected: str) -> None:
+    tmp_path: Path, till_id: str, store_id: str, expected: str
+) -> None:
     config = tmp_path / "config.toml"
     with pytest.raises(ConfigError) as caught:
-        write_initial_config(config, till_id=till_id, store_id=store_id, zone_id="Z",
-                             concept_id="C", api_base_url="", workflow_base_url="", org_id="",
-                             username="", secrets=Secrets(password="pw"),
-                             secrets_path=tmp_path / "secrets.toml")
+        write_initial_config(
+            config,
+            till_id=till_id,
+            store_id=store_id,
+            zone_id="Z",
+            concept_id="C",
+            api_base_url="",
+            workflow_base_url="",
+            org_id="",
+            username="",
+            secrets=Secrets(password="pw"),
+            secrets_path=tmp_path / "secrets.toml",
+        )
     assert expected in str(caught.value)
     assert not config.exists() and not (tmp_path / "secrets.toml").exists()

@@ -111,7 +111,11 @@ def test_entity_ids_come_from_sections_and_the_chain_of_parents(tmp_path: Path) 
     s, o = resolved.settings, resolved.origins
     assert (s.till_id, s.store_id, s.zone_id, s.concept_id) == ("T1", "S1", "Z1", "C1")
     assert (o["till_id"], o["store_id"], o["zone_id"], o["concept_id"]) == (
-        "till.T1", "till.T1", "store.S1", "zone.Z1")
+        "till.T1",
+        "till.T1",
+        "store.S1",
+        "zone.Z1",
+    )
 
 
 def test_a_till_naming_all_three_parents_needs_no_parent_sections(tmp_path: Path) -> None:
@@ -135,7 +139,9 @@ def test_the_tills_own_naming_wins_over_its_stores(tmp_path: Path) -> None:
 def test_a_parent_named_nowhere_in_the_chain_is_missing(tmp_path: Path) -> None:
     text = FULL.replace('[till.T1]\nstore = "S1"', '[till.T1]\nstore = "S1"\nzone = "Z9"')
     message = error_of(write(tmp_path, text))
-    assert "[till.T1] concept: missing: name the till's concept in [till.T1] or [store.S1]" in message
+    assert (
+        "[till.T1] concept: missing: name the till's concept in [till.T1] or [store.S1]" in message
+    )
 
 
 def test_keymap_merges_per_binding_with_origins(tmp_path: Path) -> None:
@@ -165,8 +171,12 @@ def test_till_choice_order(tmp_path: Path) -> None:
     env_choice = load_config(path=path, env={"TILLUI_TILL": "T2"})
     assert (env_choice.till, env_choice.origins["till"]) == ("T2", "env TILLUI_TILL")
     assert load_config(path=path, env={}).origins["till"] == "default_till"
-    only = write(tmp_path, 'default_till = "T1"\n[till.T1]\nstore="S"\nzone="Z"\nconcept="C"\n'
-                 .replace('default_till = "T1"\n', ""))
+    only = write(
+        tmp_path,
+        'default_till = "T1"\n[till.T1]\nstore="S"\nzone="Z"\nconcept="C"\n'.replace(
+            'default_till = "T1"\n', ""
+        ),
+    )
     assert load_config(path=only, env={}).origins["till"] == "only till"
 
 
@@ -217,7 +227,9 @@ def test_wrong_type_in_a_keymap_table(tmp_path: Path) -> None:
 
 
 def test_a_negative_limit_is_refused(tmp_path: Path) -> None:
-    message = error_of(write(tmp_path, FULL.replace("retro_delay_hours = 5", "retro_delay_hours = -1")))
+    message = error_of(
+        write(tmp_path, FULL.replace("retro_delay_hours = 5", "retro_delay_hours = -1"))
+    )
     assert "[till.T1] retro_delay_hours" in message and "greater than or equal to 0" in message
 
 
@@ -238,7 +250,9 @@ def test_entity_ids_are_not_keys(tmp_path: Path) -> None:
 
 
 def test_a_zone_cannot_name_a_store(tmp_path: Path) -> None:
-    message = error_of(write(tmp_path, FULL.replace('concept = "C1"\n', 'concept = "C1"\nstore = "S"\n')))
+    message = error_of(
+        write(tmp_path, FULL.replace('concept = "C1"\n', 'concept = "C1"\nstore = "S"\n'))
+    )
     assert "[zone.Z1] store: a zone section cannot name a store" in message
 
 
@@ -260,8 +274,9 @@ def test_bad_env_value_names_the_variable(tmp_path: Path) -> None:
 
 
 def test_env_variables_that_are_empty_or_not_settings_are_ignored(tmp_path: Path) -> None:
-    resolved = load_config(path=write(tmp_path, FULL),
-                           env={"TILLUI_THEME": "", "TILLUI_SOMETHING_ELSE": "x"})
+    resolved = load_config(
+        path=write(tmp_path, FULL), env={"TILLUI_THEME": "", "TILLUI_SOMETHING_ELSE": "x"}
+    )
     assert resolved.origins["theme"] == "concept.C1"
 
 
@@ -278,7 +293,8 @@ def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_default_path_honours_tillui_config_then_platformdirs(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert default_config_path({"TILLUI_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("TILLUI_CONFIG", raising=False)

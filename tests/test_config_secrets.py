@@ -38,9 +38,11 @@ def test_secrets_path_is_beside_the_config_unless_tillui_secrets(tmp_path: Path)
 
 
 def test_till_section_beats_defaults_and_env_beats_both(tmp_path: Path) -> None:
-    path = private_file(tmp_path / "secrets.toml",
-                        '[defaults]\npassword = "from-defaults"\nworkflow_token = "jwt-defaults"\n'
-                        '[till.T1]\npassword = "from-till"\n[till.T2]\noauth_key = "other"\n')
+    path = private_file(
+        tmp_path / "secrets.toml",
+        '[defaults]\npassword = "from-defaults"\nworkflow_token = "jwt-defaults"\n'
+        '[till.T1]\npassword = "from-till"\n[till.T2]\noauth_key = "other"\n',
+    )
     secrets, origins = load_secrets("T1", path=path, env={"TILLUI_WORKFLOW_TOKEN": "jwt-env"})
     assert secrets.password is not None and secrets.password.get_secret_value() == "from-till"
     assert secrets.workflow_token is not None
@@ -77,7 +79,9 @@ def test_writing_keeps_other_tills_and_comments(tmp_path: Path) -> None:
 
 @posix_only
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
-def test_a_secrets_file_others_can_read_is_refused_with_the_chmod(tmp_path: Path, mode: int) -> None:
+def test_a_secrets_file_others_can_read_is_refused_with_the_chmod(
+    tmp_path: Path, mode: int
+) -> None:
     path = private_file(tmp_path / "secrets.toml", '[till.T1]\npassword = "pw"\n', mode)
     with pytest.raises(ConfigError) as caught:
         load_secrets("T1", path=path, env={})
@@ -97,22 +101,29 @@ def test_load_config_refuses_a_loose_secrets_file_even_with_env_secrets(tmp_path
 def test_load_config_carries_secrets_and_their_origins(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text(CONFIG)
     private_file(tmp_path / "elsewhere.toml", '[defaults]\noauth_secret = "s"\n')
-    resolved = load_config(path=tmp_path / "config.toml",
-                           env={"TILLUI_SECRETS": str(tmp_path / "elsewhere.toml"),
-                                "TILLUI_PASSWORD": "pw"})
+    resolved = load_config(
+        path=tmp_path / "config.toml",
+        env={"TILLUI_SECRETS": str(tmp_path / "elsewhere.toml"), "TILLUI_PASSWORD": "pw"},
+    )
     assert resolved.secrets.password is not None
     assert resolved.origins["password"] == "env TILLUI_PASSWORD"
     assert resolved.origins["oauth_secret"] == "secrets defaults"
     assert "oauth_key" not in resolved.origins
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('[till.T1]\nusername = "u"\n', "[till.T1] username: is not a secret: it belongs in config.toml"),
-    ('[till.T1]\npasword = "x"\n', "[till.T1] pasword: unknown key"),
-    ('[till.T1]\npassword = 1234\n', "[till.T1] password: must be text in quotes"),
-    ('[store.S1]\npassword = "x"\n', "store: unknown section"),
-    ('[till.T1]\npassword = \n', ":2: TOML syntax error"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[till.T1]\nusername = "u"\n',
+            "[till.T1] username: is not a secret: it belongs in config.toml",
+        ),
+        ('[till.T1]\npasword = "x"\n', "[till.T1] pasword: unknown key"),
+        ("[till.T1]\npassword = 1234\n", "[till.T1] password: must be text in quotes"),
+        ('[store.S1]\npassword = "x"\n', "store: unknown section"),
+        ("[till.T1]\npassword = \n", ":2: TOML syntax error"),
+    ],
+)
 def test_bad_secrets_files(tmp_path: Path, text: str, expected: str) -> None:
     path = private_file(tmp_path / "secrets.toml", text)
     with pytest.raises(ConfigError) as caught:
@@ -120,21 +131,28 @@ def test_bad_secrets_files(tmp_path: Path, text: str, expected: str) -> None:
     assert expected in str(caught.value)
 
 
-def test_keyring_fills_only_what_nothing_else_set(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    stored = {("tillui", "T1.oauth_key"): "kr-key", ("tillui", "password"): "kr-password",
-              ("tillui", "workflow_token"): "kr-jwt"}
+def test_keyring_fills_only_what_nothing_else_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = {
+        ("tillui", "T1.oauth_key"): "kr-key",
+        ("tillui", "password"): "kr-password",
+        ("tillui", "workflow_token"): "kr-jwt",
+    }
     fake = types.SimpleNamespace(get_password=lambda service, user: stored.get((service, user)))
     monkeypatch.setitem(sys.modules, "keyring", fake)
-    secrets, origins = load_secrets("T1", path=tmp_path / "none.toml",
-                                    env={"TILLUI_WORKFLOW_TOKEN": "env-jwt"})
+    secrets, origins = load_secrets(
+        "T1", path=tmp_path / "none.toml", env={"TILLUI_WORKFLOW_TOKEN": "env-jwt"}
+    )
     assert secrets.oauth_key.get_secret_value() == "kr-key"  # type: ignore[union-attr]
     assert secrets.password.get_secret_value() == "kr-password"  # type: ignore[union-attr]
     assert secrets.workflow_token.get_secret_value() == "env-jwt"  # type: ignore[union-attr]
     assert origins["oauth_key"] == "keyring" and origins["workflow_token"].startswith("env")
 
 
-def test_a_broken_keyring_is_skipped_silently(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_keyring_is_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_backend(service: str, user: str) -> str:
         raise RuntimeError("No recommended backend was available")
 

@@ -16,8 +16,13 @@ SIZE = (80, 24)
 async def settle(pilot) -> None:
     """Wait for the workers that finish by themselves (not one parked behind a dialog)."""
     app = pilot.app
-    await until(pilot, lambda: all(w.is_finished or (w.name == "_choose" and isinstance(app.screen, ConfirmClaimDialog))
-                                   for w in app.workers))
+    await until(
+        pilot,
+        lambda: all(
+            w.is_finished or (w.name == "_choose" and isinstance(app.screen, ConfirmClaimDialog))
+            for w in app.workers
+        ),
+    )
     await pilot.pause()
 
 
@@ -47,16 +52,16 @@ def reason_text(app) -> str:
 async def test_a_listed_bill_is_claimed_in_four_keys_and_the_sandbox_agrees(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_claim(pilot, DEMO.omar.mobile)             # key 1: c
-        await pilot.press("down")                              # key 2: move
+        await open_claim(pilot, DEMO.omar.mobile)  # key 1: c
+        await pilot.press("down")  # key 2: move
         candidate = highlighted(app)
         assert candidate.selectable and candidate.check == "confirmed"
         state = sandbox_state(app)
         points_before = state.customers.get(DEMO.omar.customer_id).programs[0].main_points
-        await pilot.press("enter")                             # key 3: Enter
+        await pilot.press("enter")  # key 3: Enter
         await settle(pilot)
         assert isinstance(app.screen, ConfirmClaimDialog)
-        await pilot.press("enter")                             # key 4: confirm
+        await pilot.press("enter")  # key 4: confirm
         await settle(pilot)
         assert isinstance(app.screen, ClaimResultScreen)
         outcome = app.screen.outcome
@@ -64,12 +69,16 @@ async def test_a_listed_bill_is_claimed_in_four_keys_and_the_sandbox_agrees(make
         assert outcome.claim.request_id in str(app.screen.query_one("#result-request").render())
 
         bill = state.transactions.get(candidate.transaction_id)
-        assert bill.type == "REGULAR" and bill.customer_id == DEMO.omar.customer_id and bill.retro_txn
+        assert (
+            bill.type == "REGULAR" and bill.customer_id == DEMO.omar.customer_id and bill.retro_txn
+        )
         points_after = state.customers.get(DEMO.omar.customer_id).programs[0].main_points
         assert points_after == points_before + int(candidate.amount)
         listed = state.retro_requests.for_transaction(candidate.transaction_id)
         assert [r.status for r in listed] == ["SUCCESS"]
-        assert listed[0].added_by.id == DEMO.till_id and listed[0].added_by_parent.id == DEMO.store_id
+        assert (
+            listed[0].added_by.id == DEMO.till_id and listed[0].added_by_parent.id == DEMO.store_id
+        )
 
         await pilot.press("enter")  # done: back to the customer, whose points are refreshed
         await settle(pilot)
@@ -125,9 +134,14 @@ async def test_a_bill_before_the_registration_window_is_refused(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await open_claim(pilot, DEMO.nikhil.mobile)  # registered 1 h ago, delay 3 h
         table = app.screen.query_one(BillsTable)
-        refused = next(i for i in range(table.row_count)
-                       if app.screen._candidates[int(table.coordinate_to_cell_key((i, 0)).row_key.value)]
-                       .verdict.code == "before_registration_window")
+        refused = next(
+            i
+            for i in range(table.row_count)
+            if app.screen._candidates[
+                int(table.coordinate_to_cell_key((i, 0)).row_key.value)
+            ].verdict.code
+            == "before_registration_window"
+        )
         table.move_cursor(row=refused)
         await pilot.pause()
         assert "Billed before the customer registered" in reason_text(app)
@@ -143,12 +157,18 @@ async def test_receipt_search_finds_shared_bill_numbers_and_refuses_other_stores
         await open_claim(pilot, DEMO.omar.mobile)
         await pilot.press("slash", *DEMO.shared_bill_number, "enter")
         await settle(pilot)
-        found = [c for c in app.screen._candidates.values()
-                 if c.bill_number == DEMO.shared_bill_number and c.check != "unchecked"]
+        found = [
+            c
+            for c in app.screen._candidates.values()
+            if c.bill_number == DEMO.shared_bill_number and c.check != "unchecked"
+        ]
         stores = {c.store_name: c for c in found}
         assert set(stores) == {DEMO.store_name, DEMO.harbour_store_name}
         harbour = stores[DEMO.harbour_store_name]
-        assert not harbour.selectable and "this till claims only its own store's bills" in harbour.reason
+        assert (
+            not harbour.selectable
+            and "this till claims only its own store's bills" in harbour.reason
+        )
 
 
 async def test_an_unknown_receipt_says_so(make_app):
@@ -195,7 +215,9 @@ async def test_rate_limiting_while_confirming_shows_what_to_do(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await app.services()
-        sandbox_state(app).faults.inject("/v2/transactions/", "rate_limit", count=50, retry_after=30)
+        sandbox_state(app).faults.inject(
+            "/v2/transactions/", "rate_limit", count=50, retry_after=30
+        )
         await pilot.press(*DEMO.omar.mobile, "enter")
         await settle(pilot)
         await pilot.press("c")
@@ -221,8 +243,13 @@ async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_ap
         assert app.screen.outcome.unknown
         transaction_id = app.screen.candidate.transaction_id
         app.start_over()
-        await until(pilot, lambda: isinstance(app.screen, LookupScreen)
-                    and app.screen.query_one("#lookup-unsent").display)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, LookupScreen)
+                and app.screen.query_one("#lookup-unsent").display
+            ),
+        )
         assert "1 claim not yet confirmed" in str(app.screen.query_one("#lookup-unsent").render())
         state.faults.clear()
         app.action_check_unsent_claims()
@@ -254,7 +281,9 @@ async def test_bad_journal_lines_are_reported_and_the_rest_listed(make_app):
     async with app.run_test(size=SIZE) as pilot:
         services = await app.services()
         with services.settings.bills_journal.open("a") as journal:
-            journal.write('{"transactionId": 1, "billNumber": "X", "billingTime": "2026-11-23T09:00:00"}\n')
+            journal.write(
+                '{"transactionId": 1, "billNumber": "X", "billingTime": "2026-11-23T09:00:00"}\n'
+            )
         await pilot.press(*DEMO.omar.mobile, "enter")
         await settle(pilot)
         await pilot.press("c")

@@ -112,8 +112,12 @@ async def test_a_card_scanned_on_the_customer_screen_looks_up_the_next_customer(
         # A QR code carrying the mobile (the primary identifier; a card alone would be 8015).
         # Its digits are held back, so none of them reaches the screen as a key.
         await scan(pilot, "919800000007")
-        await until(pilot, lambda: app.session.lookup is not None
-                    and app.session.lookup.details.name == "Omar Haddad")
+        await until(
+            pilot,
+            lambda: (
+                app.session.lookup is not None and app.session.lookup.details.name == "Omar Haddad"
+            ),
+        )
         assert isinstance(app.screen, CustomerScreen)
 
 
@@ -156,7 +160,9 @@ async def test_all_programs_toggle_sums_points(make_app):
         await pilot.press("a")
         await until(pilot, lambda: app.session.lookup.points.total_points != default_total)
         programs = app.session.lookup.details.programs
-        assert app.session.lookup.points.total_points == sum(p.total_available_points for p in programs)
+        assert app.session.lookup.points.total_points == sum(
+            p.total_available_points for p in programs
+        )
         assert "all programs" in str(app.screen.query_one("#points").border_title)
 
 

@@ -8,7 +8,9 @@ from textual.widgets._footer import FooterKey
 from tillui.screenshots import SCENES, SIZE, build_app
 
 
-@pytest.mark.parametrize("scene", ["lookup", "customer", "claim", "claim-result", "requests", "settings", "help"])
+@pytest.mark.parametrize(
+    "scene", ["lookup", "customer", "claim", "claim-result", "requests", "settings", "help"]
+)
 async def test_footer_keys_are_all_visible_at_80_columns(scene):
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -24,7 +24,9 @@ def test_invalid_mobiles_are_refused_with_a_reason(raw):
 
 
 def test_national_mobiles_follow_the_configured_region():
-    assert check("mobile", "07911 123456", phone_region="GB").identifier == Identifier("mobile", "447911123456")
+    assert check("mobile", "07911 123456", phone_region="GB").identifier == Identifier(
+        "mobile", "447911123456"
+    )
     assert not check("mobile", "07911 123456", phone_region="IN").ok
 
 
@@ -34,7 +36,9 @@ def test_landlines_are_not_mobiles():
 
 
 def test_emails_are_validated_without_dns_and_lower_cased():
-    assert check("email", " Asha.Rao@Example.COM ").identifier == Identifier("email", "asha.rao@example.com")
+    assert check("email", " Asha.Rao@Example.COM ").identifier == Identifier(
+        "email", "asha.rao@example.com"
+    )
     for bad in ("asha", "asha@", "a,b@example.com", "asha@@example.com"):
         assert not check("email", bad).ok, bad
 
@@ -59,7 +63,9 @@ def test_masking_keeps_only_what_the_cashier_needs_to_confirm():
     assert mask(Identifier("mobile", "919800000001")) == "****0001"
     assert mask(Identifier("email", "asha.rao@example.com")) == "a***@example.com"
     assert mask(Identifier("cardnumber", "C12")) == "****2"
-    assert mask(Identifier("cardnumber", "CARD0001")) == mask(Identifier("cardnumber", "CARDXXXXXXXX0001"))
+    assert mask(Identifier("cardnumber", "CARD0001")) == mask(
+        Identifier("cardnumber", "CARDXXXXXXXX0001")
+    )
 
 
 def test_guess_kind_files_scanned_codes():

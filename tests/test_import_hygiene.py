@@ -54,7 +54,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for successor in sorted(graph[node]):
             if state.get(successor) == 1:
-                return [*stack[stack.index(successor):], successor]
+                return [*stack[stack.index(successor) :], successor]
             if successor not in state and (cycle := visit(successor)):
                 return cycle
         stack.pop()
@@ -77,17 +77,27 @@ def test_a_package_file_is_not_a_hub_that_imports_its_own_modules_back() -> None
     # (`tillui.api` names lazily through PEP 562; `tillui.sandbox` is a facade for tests and CLI).
     graph = import_graph()
     for name in graph:
-        if (PACKAGE.parent / name.replace(".", "/") / "__init__.py").is_file() and name not in FACADES:
+        if (
+            PACKAGE.parent / name.replace(".", "/") / "__init__.py"
+        ).is_file() and name not in FACADES:
             assert not {t for t in graph[name] if t.startswith(name + ".")}, name
 
 
-@pytest.mark.parametrize("low, high", [
-    ("tillui.api", "tillui.screens"), ("tillui.api", "tillui.app"),
-    ("tillui.claims", "tillui.screens"), ("tillui.config", "tillui.screens"),
-    ("tillui.counter", "tillui.screens"), ("tillui.screens", "tillui.app"),
-    ("tillui.widgets", "tillui.screens"), ("tillui.claims", "textual"),
-    ("tillui.api", "textual"), ("tillui.config", "textual"),
-])
+@pytest.mark.parametrize(
+    "low, high",
+    [
+        ("tillui.api", "tillui.screens"),
+        ("tillui.api", "tillui.app"),
+        ("tillui.claims", "tillui.screens"),
+        ("tillui.config", "tillui.screens"),
+        ("tillui.counter", "tillui.screens"),
+        ("tillui.screens", "tillui.app"),
+        ("tillui.widgets", "tillui.screens"),
+        ("tillui.claims", "textual"),
+        ("tillui.api", "textual"),
+        ("tillui.config", "textual"),
+    ],
+)
 def test_dependencies_point_down(low: str, high: str) -> None:
     graph = import_graph()
     for module, targets in graph.items():
@@ -97,6 +107,11 @@ def test_dependencies_point_down(low: str, high: str) -> None:
     if not high.startswith("tillui"):
         for path in (PACKAGE.parent / low.replace(".", "/")).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                         else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
                 assert not any(n == high or n.startswith(high + ".") for n in names), path

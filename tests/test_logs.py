@@ -25,7 +25,7 @@ async def test_log_file_has_request_ids_but_no_identifiers_or_credentials(tmp_pa
         for handler in root.handlers:
             handler.flush()
     finally:
-        for handler in root.handlers[len(handlers):]:
+        for handler in root.handlers[len(handlers) :]:
             root.removeHandler(handler)
         root.setLevel(level)
     text = log.read_text()

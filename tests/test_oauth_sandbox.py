@@ -44,8 +44,11 @@ def oauth_client(sandbox_time, *, secret: str = DEMO.oauth_secret, ttl: int = 30
     app = create_app(SandboxConfig(seed=42, now=lambda: sandbox_time["now"], oauth_ttl_seconds=ttl))
     transport = Recording(httpx.ASGITransport(app=app))
     clock = FakeClock()
-    settings = Settings(api_base_url="http://sandbox.test", workflow_base_url="http://sandbox.test",
-                        auth_mode="oauth")
+    settings = Settings(
+        api_base_url="http://sandbox.test",
+        workflow_base_url="http://sandbox.test",
+        auth_mode="oauth",
+    )
     secrets = Secrets(oauth_key=SecretStr(DEMO.oauth_key), oauth_secret=SecretStr(secret))
     client = IntouchClient(settings, secrets, transport=transport, clock=clock, sleep=clock.sleep)
     return client, transport, clock, app.state.sandbox

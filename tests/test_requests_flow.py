@@ -170,7 +170,8 @@ async def test_filter_cycles_through_every_status(make_app):
             assert {item.status for item in screen.view.items} == {status}
             seen[status] = len(screen.view.items)
             assert status_line(screen).startswith(
-                f"{status} — page 1 of 1 — {seen[status]} found in all 12")
+                f"{status} — page 1 of 1 — {seen[status]} found in all 12"
+            )
         assert seen == {"PENDING": 3, "APPROVED": 2, "REJECTED": 2, "SUCCESS": 3, "FAILURE": 2}
         await pilot.press("f")
         await settle(pilot)
@@ -216,9 +217,23 @@ async def test_detail_lists_every_field_and_esc_closes(make_app):
         request = app.screen.request
         assert request.status == "FAILURE"
         text = detail_text(app)
-        for label in ("Status", "Request ID", "Transaction ID", "Customer ID", "Base type",
-                      "Added on", "Added by", "Added by parent", "Updated on", "Updated by",
-                      "Reason", "Comments", "Warnings", "Additive", "One step"):
+        for label in (
+            "Status",
+            "Request ID",
+            "Transaction ID",
+            "Customer ID",
+            "Base type",
+            "Added on",
+            "Added by",
+            "Added by parent",
+            "Updated on",
+            "Updated by",
+            "Reason",
+            "Comments",
+            "Warnings",
+            "Additive",
+            "One step",
+        ):
             assert label in text
         assert "04 Oct 2026 10:00:00 (UTC+05:30)" in text
         assert "Harbour Till · code harbour.till · TILL · ID 50682301" in text
@@ -277,7 +292,8 @@ async def test_server_error_and_9050_show_a_panel_then_refresh_recovers(make_app
         # 9050: a customer ID the server does not know.
         lookup = app.session.lookup
         app.session.lookup = lookup.model_copy(
-            update={"details": lookup.details.model_copy(update={"id": 42})})
+            update={"details": lookup.details.model_copy(update={"id": 42})}
+        )
         await pilot.press("escape")
         await app.push_screen(RequestsScreen())
         await settle(pilot)

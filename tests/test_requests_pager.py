@@ -20,9 +20,15 @@ NEWEST = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 def make_requests(statuses: Sequence[str]) -> list[RetroRequest]:
     """Newest first, like the server: request n is n hours older than request 0."""
     return [
-        RetroRequest(id=1000 + n, status=status, added_by=TILL,
-                     added_on=NEWEST - timedelta(hours=n), user_id=5, request_id=9000 + n,
-                     transaction_id=7000 + n)
+        RetroRequest(
+            id=1000 + n,
+            status=status,
+            added_by=TILL,
+            added_on=NEWEST - timedelta(hours=n),
+            user_id=5,
+            request_id=9000 + n,
+            transaction_id=7000 + n,
+        )
         for n, status in enumerate(statuses)
     ]
 
@@ -201,8 +207,7 @@ async def test_filter_scan_is_bounded_per_page_and_carries_on() -> None:
     assert first.items == () and (first.start, first.end) == (0, 20)
     assert server.calls == [(0, 10), (10, 10)]
     assert describe(first, pager) == "FAILURE — page 1 — 0 found in 20 of 102 scanned"
-    assert empty_message(first, pager) == (
-        "No FAILURE requests among 1–20 of 102 — PgDn scans on")
+    assert empty_message(first, pager) == ("No FAILURE requests among 1–20 of 102 — PgDn scans on")
     assert pager.page_count is None
     view = first
     while not view.items:

@@ -15,10 +15,17 @@ REGISTERED = datetime(2025, 11, 23, 9, 0, tzinfo=UTC)
 NOW = datetime(2025, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def check(billing_time: datetime, *, registered: datetime = REGISTERED, now: datetime = NOW,
-          max_age_days: int = 30, delay_hours: int = 3):
-    return check_bill(billing_time, registered, now, max_age_days=max_age_days,
-                      delay_hours=delay_hours)
+def check(
+    billing_time: datetime,
+    *,
+    registered: datetime = REGISTERED,
+    now: datetime = NOW,
+    max_age_days: int = 30,
+    delay_hours: int = 3,
+):
+    return check_bill(
+        billing_time, registered, now, max_age_days=max_age_days, delay_hours=delay_hours
+    )
 
 
 @pytest.mark.parametrize(
@@ -60,8 +67,9 @@ def test_bill_in_ist_registration_in_z_now_in_est():
     registered = datetime.fromisoformat("2025-11-23T09:00:00Z")
     now = datetime.fromisoformat("2025-11-23T07:00:00-05:00")
     ok = check(datetime.fromisoformat("2025-11-23T11:30:00+05:30"), registered=registered, now=now)
-    late = check(datetime.fromisoformat("2025-11-23T11:29:45+05:30"), registered=registered,
-                 now=now)
+    late = check(
+        datetime.fromisoformat("2025-11-23T11:29:45+05:30"), registered=registered, now=now
+    )
     assert ok.allowed
     assert not late.allowed
     # Reasons are written in the till's (now's) timezone: 09:00Z is 04:00 at -05:00.
@@ -136,8 +144,9 @@ def test_too_old_reason_shows_the_hours_that_tip_it_over():
     now = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
     registered = now - timedelta(days=100)
     hours = check(now - timedelta(days=30, hours=5), registered=registered, now=now)
-    minutes = check(now - timedelta(days=1, minutes=7), registered=registered, now=now,
-                    max_age_days=1)
+    minutes = check(
+        now - timedelta(days=1, minutes=7), registered=registered, now=now, max_age_days=1
+    )
     assert hours.reason == "Billed 30 days 5 h ago — claims are allowed up to 30 days"
     assert minutes.reason == "Billed 1 day 7 min ago — claims are allowed up to 1 day"
 
@@ -167,8 +176,13 @@ def test_naive_datetimes_are_rejected(which):
     values = {"billing_time": NOW, "registered_at": REGISTERED, "now": NOW}
     values[which] = values[which].replace(tzinfo=None)
     with pytest.raises(ValueError, match=which):
-        check_bill(values["billing_time"], values["registered_at"], values["now"],
-                   max_age_days=30, delay_hours=3)
+        check_bill(
+            values["billing_time"],
+            values["registered_at"],
+            values["now"],
+            max_age_days=30,
+            delay_hours=3,
+        )
 
 
 def test_negative_limits_are_rejected():

@@ -32,8 +32,10 @@ def widget_text(app) -> str:
 
 
 def screen_text(app) -> str:
-    return "\n".join("".join(segment.text for segment in strip)
-                     for strip in app.screen._compositor.render_strips())
+    return "\n".join(
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    )
 
 
 def cells(table: DataTable) -> dict[str, tuple[str, str]]:
@@ -94,8 +96,9 @@ async def test_demo_lists_every_setting_with_origin_and_hides_secrets(make_app) 
                 text = screen_text(app)
                 assert DEMO.password not in text and DEMO.workflow_token not in text
         assert set(seen_help) == set(rows)
-        assert not any(DEMO.password in help or DEMO.workflow_token in help
-                       for help in seen_help.values())
+        assert not any(
+            DEMO.password in help or DEMO.workflow_token in help for help in seen_help.values()
+        )
         assert "cannot be claimed (TXN_MAX_ALLOWED_AGE_DAYS)" in seen_help["retro_max_age_days"]
         assert help_panel.border_title == SECRET_FIELDS[-1]
         assert "set (hidden)" in seen_help["workflow_token"]
@@ -130,8 +133,10 @@ def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("TILLUI_THEME", "textual-light")
-    monkeypatch.setattr("tillui.wiring.configured.claims_outbox_path",
-                        lambda till_id: tmp_path / f"claims-{till_id}.sqlite3")
+    monkeypatch.setattr(
+        "tillui.wiring.configured.claims_outbox_path",
+        lambda till_id: tmp_path / f"claims-{till_id}.sqlite3",
+    )
     monkeypatch.setitem(sys.modules, "keyring", None)
     config = tmp_path / "config.toml"
 
@@ -141,9 +146,18 @@ def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock):
         from tillui.app import TillApp
         from tillui.wiring.configured import configured_services
 
-        write_initial_config(config, till_id="T1", store_id="S1", zone_id="Z1", concept_id="C1",
-                             api_base_url=url, workflow_base_url=url, org_id=str(DEMO.org_id),
-                             username=DEMO.username, secrets=Secrets(password=password))
+        write_initial_config(
+            config,
+            till_id="T1",
+            store_id="S1",
+            zone_id="Z1",
+            concept_id="C1",
+            api_base_url=url,
+            workflow_base_url=url,
+            org_id=str(DEMO.org_id),
+            username=DEMO.username,
+            secrets=Secrets(password=password),
+        )
         app = TillApp(partial(configured_services, config_path=config), clock=clock)
         app.scan_guard.enabled = False
         return app
@@ -151,12 +165,16 @@ def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock):
     return config, build
 
 
-@pytest.mark.parametrize(("password", "verdict_start", "css_class"), [
-    (DEMO.password, "OK: {url} accepted the credentials", "-ok"),
-    ("wrong-password", "FAILED: authentication refused by {url}", "-failed"),
-])
+@pytest.mark.parametrize(
+    ("password", "verdict_start", "css_class"),
+    [
+        (DEMO.password, "OK: {url} accepted the credentials", "-ok"),
+        ("wrong-password", "FAILED: authentication refused by {url}", "-failed"),
+    ],
+)
 async def test_configured_till_origins_and_connection_test(
-        configured_app, password: str, verdict_start: str, css_class: str) -> None:
+    configured_app, password: str, verdict_start: str, css_class: str
+) -> None:
     config, build = configured_app
     with running_sandbox() as url:
         app = build(url, password)
@@ -186,8 +204,13 @@ async def test_a_bad_config_is_explained_not_hidden(clock) -> None:
     from tillui.config.layers import ConfigError
 
     def broken():
-        raise ConfigError("unknown key (did you mean 'theme'?)", path=Path("/etc/tillui/c.toml"),
-                          line=7, section="defaults", key="them")
+        raise ConfigError(
+            "unknown key (did you mean 'theme'?)",
+            path=Path("/etc/tillui/c.toml"),
+            line=7,
+            section="defaults",
+            key="them",
+        )
 
     app = TillApp(broken, clock=clock)
     app.scan_guard.enabled = False

@@ -38,8 +38,10 @@ def config_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TILLUI_CONFIG", str(path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setattr("tillui.wiring.configured.claims_outbox_path",
-                        lambda till_id: tmp_path / f"claims-{till_id}.sqlite3")
+    monkeypatch.setattr(
+        "tillui.wiring.configured.claims_outbox_path",
+        lambda till_id: tmp_path / f"claims-{till_id}.sqlite3",
+    )
     monkeypatch.setitem(sys.modules, "keyring", None)
     return path
 
@@ -76,11 +78,18 @@ def fill(screen: SetupScreen, **values: str) -> None:
 
 
 def answers(url: str) -> dict[str, str]:
-    return {"till_id": str(DEMO.till_id), "store_id": str(DEMO.store_id),
-            "zone_id": str(DEMO.zone_id), "concept_id": str(DEMO.concept_id),
-            "api_base_url": url, "workflow_base_url": url, "org_id": str(DEMO.org_id),
-            "username": DEMO.username, "password": DEMO.password,
-            "workflow_token": DEMO.workflow_token}
+    return {
+        "till_id": str(DEMO.till_id),
+        "store_id": str(DEMO.store_id),
+        "zone_id": str(DEMO.zone_id),
+        "concept_id": str(DEMO.concept_id),
+        "api_base_url": url,
+        "workflow_base_url": url,
+        "org_id": str(DEMO.org_id),
+        "username": DEMO.username,
+        "password": DEMO.password,
+        "workflow_token": DEMO.workflow_token,
+    }
 
 
 def widget_text(app) -> str:
@@ -91,8 +100,10 @@ def widget_text(app) -> str:
 
 
 def screen_text(app) -> str:
-    return "\n".join("".join(segment.text for segment in strip)
-                     for strip in app.screen._compositor.render_strips())
+    return "\n".join(
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    )
 
 
 async def settle(app, pilot) -> None:
@@ -101,21 +112,24 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize(("kind", "value", "expected"), [
-    ("id", "", "needed"),
-    ("id", "  ", "needed"),
-    ("id", "50682289", None),
-    ("id", "5068 2289", "no spaces"),
-    ("url", "https://eu.api.capillarytech.com", None),
-    ("url", "http://127.0.0.1:8765", None),
-    ("url", "eu.api.capillarytech.com", "a URL: https://host"),
-    ("url", "ftp://eu.api.capillarytech.com", "a URL: https://host"),
-    ("url", "https://", "a URL: https://host"),
-    ("url", "https://host/api?x=1", "no ?query or #part"),
-    ("text", "", "needed"),
-    ("secret", "", "needed"),
-    ("optional_secret", "", None),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("id", "", "needed"),
+        ("id", "  ", "needed"),
+        ("id", "50682289", None),
+        ("id", "5068 2289", "no spaces"),
+        ("url", "https://eu.api.capillarytech.com", None),
+        ("url", "http://127.0.0.1:8765", None),
+        ("url", "eu.api.capillarytech.com", "a URL: https://host"),
+        ("url", "ftp://eu.api.capillarytech.com", "a URL: https://host"),
+        ("url", "https://", "a URL: https://host"),
+        ("url", "https://host/api?x=1", "no ?query or #part"),
+        ("text", "", "needed"),
+        ("secret", "", "needed"),
+        ("optional_secret", "", None),
+    ],
+)
 def test_field_error(kind: Any, value: str, expected: str | None) -> None:
     assert field_error(kind, value) == expected
 
@@ -125,7 +139,9 @@ async def test_first_run_shows_setup_and_writes_nothing_yet(config_path: Path, c
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
         assert app.focused is screen.query_one("#setup-till_id", Input)
-        assert str(config_path) in widget_text(app)  # the whole path, even where 80 columns elide it
+        assert str(config_path) in widget_text(
+            app
+        )  # the whole path, even where 80 columns elide it
         assert screen.query_one("#setup-password", Input).password
         assert screen.query_one("#setup-workflow_token", Input).password
         assert app.services_now is None
@@ -157,8 +173,9 @@ async def test_inline_validation_and_refused_save(config_path: Path, clock) -> N
         assert isinstance(app.screen, SetupScreen)
 
 
-async def test_connection_test_against_the_sandbox(config_path: Path, clock,
-                                                   sandbox_url: str) -> None:
+async def test_connection_test_against_the_sandbox(
+    config_path: Path, clock, sandbox_url: str
+) -> None:
     app = first_run_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
@@ -186,12 +203,14 @@ async def test_connection_test_needs_url_and_credentials(config_path: Path, cloc
         await pilot.press("f5")
         await settle(app, pilot)
         assert "Fill in the fields marked in red" in str(
-            screen.query_one("#setup-verdict", Static).render())
+            screen.query_one("#setup-verdict", Static).render()
+        )
         assert app.focused is screen.query_one("#setup-username", Input)
 
 
-async def test_save_writes_files_and_continues_to_lookup(config_path: Path, clock,
-                                                         sandbox_url: str) -> None:
+async def test_save_writes_files_and_continues_to_lookup(
+    config_path: Path, clock, sandbox_url: str
+) -> None:
     app = first_run_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
@@ -227,8 +246,9 @@ async def test_save_writes_files_and_continues_to_lookup(config_path: Path, cloc
     assert DEMO.workflow_token in secrets_file.read_text()
 
 
-async def test_escape_quits_with_what_to_do(config_path: Path, clock,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_escape_quits_with_what_to_do(
+    config_path: Path, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = first_run_app(clock)
     exits: list[dict[str, Any]] = []
     real_exit = app.exit
@@ -257,8 +277,9 @@ async def test_settings_key_on_setup_does_not_open_settings(config_path: Path, c
         assert isinstance(app.screen, SetupScreen)
 
 
-async def test_setup_closed_without_saving_quits_instead_of_waiting(config_path: Path,
-                                                                   clock) -> None:
+async def test_setup_closed_without_saving_quits_instead_of_waiting(
+    config_path: Path, clock
+) -> None:
     app = first_run_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         await setup_shown(app, pilot)

@@ -31,7 +31,8 @@ def test_settings_screen(snap_compare, make_app) -> None:
         # The demo's journal lives in a fresh temporary folder: show a till's usual path instead.
         services = app.services_now
         services.settings = services.settings.model_copy(
-            update={"bills_journal": Path("/var/lib/pos/recent-bills.jsonl")})
+            update={"bills_journal": Path("/var/lib/pos/recent-bills.jsonl")}
+        )
         await pilot.press("f2")
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -56,8 +56,9 @@ def write_files(tmp_path):
 
 def claim_for(config, till):
     resolved = load_config(path=config, till=till, env={})
-    body = build_retro_claim(resolved.settings, resolved.secrets, transaction_id=7648261,
-                             customer_id=382553857, notes="").model_dump(mode="json", by_alias=True)
+    body = build_retro_claim(
+        resolved.settings, resolved.secrets, transaction_id=7648261, customer_id=382553857, notes=""
+    ).model_dump(mode="json", by_alias=True)
     return resolved, body
 
 
@@ -65,8 +66,18 @@ def test_each_till_sends_its_own_ids_signature_and_credentials(tmp_path):
     config = write_files(tmp_path)
     one, body_one = claim_for(config, "T1")
     two, body_two = claim_for(config, "T2")
-    assert body_one["entityInfo"] == {"tillId": "T1", "storeId": "S1", "zoneId": "Z1", "conceptId": "C1"}
-    assert body_two["entityInfo"] == {"tillId": "T2", "storeId": "S2", "zoneId": "Z2", "conceptId": "C1"}
+    assert body_one["entityInfo"] == {
+        "tillId": "T1",
+        "storeId": "S1",
+        "zoneId": "Z1",
+        "conceptId": "C1",
+    }
+    assert body_two["entityInfo"] == {
+        "tillId": "T2",
+        "storeId": "S2",
+        "zoneId": "Z2",
+        "conceptId": "C1",
+    }
     headers_one = body_one["payload"]["IntouchAPITask-Payload"]["headers"]
     headers_two = body_two["payload"]["IntouchAPITask-Payload"]["headers"]
     assert headers_one["X-CAP-CLIENT-SIGNATURE"] == "store-one"

@@ -32,8 +32,13 @@ if TYPE_CHECKING:
     from tillui.wiring.configured import FirstRunNeeded
     from tillui.wiring.services import Services, ServicesFactory
 
-WARM_SCREENS = ("tillui.screens.customer", "tillui.screens.claim", "tillui.screens.claim_result",
-                "tillui.screens.dialogs.confirm_claim", "tillui.claims.candidates")
+WARM_SCREENS = (
+    "tillui.screens.customer",
+    "tillui.screens.claim",
+    "tillui.screens.claim_result",
+    "tillui.screens.dialogs.confirm_claim",
+    "tillui.claims.candidates",
+)
 
 
 class TillApp(App[None]):
@@ -126,8 +131,12 @@ class TillApp(App[None]):
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         else:
-            self.notify(f"Unknown theme {settings.theme!r}; try one of: "
-                        + ", ".join(sorted(self.available_themes)), title="Settings", severity="warning")
+            self.notify(
+                f"Unknown theme {settings.theme!r}; try one of: "
+                + ", ".join(sorted(self.available_themes)),
+                title="Settings",
+                severity="warning",
+            )
         if settings.keymap:
             self.keymap = dict(settings.keymap)
             self.set_keymap(self.keymap)
@@ -145,8 +154,12 @@ class TillApp(App[None]):
             self.notify(f"{title}. {advice}", title="Unsent claims not checked", severity="warning")
         else:
             for outcome in outcomes:
-                self.notify(outcome.message, title=f"Claim of bill {outcome.claim.bill_number}",
-                            severity="information" if outcome.sent else "warning", timeout=10)
+                self.notify(
+                    outcome.message,
+                    title=f"Claim of bill {outcome.claim.bill_number}",
+                    severity="information" if outcome.sent else "warning",
+                    timeout=10,
+                )
             if report_all and not outcomes:
                 self.notify("No claims are waiting for the server.", title="Unsent claims")
         await self.show_unsent_claims()
@@ -163,8 +176,12 @@ class TillApp(App[None]):
 
     def action_check_unsent_claims(self) -> None:
         if self._services is not None:
-            self.run_worker(self._reconcile_claims(self._services, report_all=True),
-                            name="reconcile", exclusive=True, exit_on_error=False)
+            self.run_worker(
+                self._reconcile_claims(self._services, report_all=True),
+                name="reconcile",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
     async def services(self) -> Services:
         """The loaded services; waits for the background load; raises ServicesUnavailable."""
@@ -209,7 +226,9 @@ class TillApp(App[None]):
         if services is None or not services.settings.idle_timeout_seconds:
             return
         idle = time.monotonic() - self._last_activity
-        busy = any(isinstance(screen, TillCapabilities) and screen.busy for screen in self.screen_stack)
+        busy = any(
+            isinstance(screen, TillCapabilities) and screen.busy for screen in self.screen_stack
+        )
         something_to_forget = self.session.lookup is not None or len(self.screen_stack) > 1
         if idle >= services.settings.idle_timeout_seconds and not busy and something_to_forget:
             self.start_over()
@@ -241,14 +260,18 @@ class TillApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New customer", "Forget this customer and look up another",
-                            self.start_over)
+        yield SystemCommand(
+            "New customer", "Forget this customer and look up another", self.start_over
+        )
         yield SystemCommand("Help", "Every key of every screen", self.action_help)
-        yield SystemCommand("Settings", "Effective settings and where each comes from",
-                            self.action_settings)
-        yield SystemCommand("Check unsent claims",
-                            "Ask the server about claims whose answer never came",
-                            self.action_check_unsent_claims)
+        yield SystemCommand(
+            "Settings", "Effective settings and where each comes from", self.action_settings
+        )
+        yield SystemCommand(
+            "Check unsent claims",
+            "Ask the server about claims whose answer never came",
+            self.action_check_unsent_claims,
+        )
         if isinstance(screen, TillCapabilities):
             yield from screen.palette_commands()
 

@@ -28,10 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tillui {__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help="run on the embedded sandbox with demo data (no account, no network)")
-    parser.add_argument("--till", help="till ID to run as (else TILLUI_TILL, else the config's default)")
-    parser.add_argument("--config", type=Path, help="config file (else TILLUI_CONFIG, else the default path)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run on the embedded sandbox with demo data (no account, no network)",
+    )
+    parser.add_argument(
+        "--till", help="till ID to run as (else TILLUI_TILL, else the config's default)"
+    )
+    parser.add_argument(
+        "--config", type=Path, help="config file (else TILLUI_CONFIG, else the default path)"
+    )
     parser.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16-colour terminals")
     return parser
 

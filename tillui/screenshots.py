@@ -39,7 +39,9 @@ def build_app() -> TillApp:
     return app
 
 
-async def settled(pilot: Pilot, condition: Callable[[], bool] = lambda: True, timeout: float = 10) -> None:
+async def settled(
+    pilot: Pilot, condition: Callable[[], bool] = lambda: True, timeout: float = 10
+) -> None:
     """Run until no worker is busy (a worker parked behind a dialog counts as idle) and
     `condition` holds; then let the screen repaint."""
     from textual.screen import ModalScreen
@@ -72,8 +74,15 @@ async def lookup_invalid(pilot: Pilot) -> None:
     await pilot.app.services()  # type: ignore[attr-defined]
     await pilot.press(*"98000", "tab", *"asha@", "enter")
     screen = pilot.app.screen
-    await settled(pilot, lambda: screen.query_one("#lookup-error").display
-                  and all(screen.query_one(f"#field-{kind}").border_subtitle for kind in ("mobile", "email")))
+    await settled(
+        pilot,
+        lambda: (
+            screen.query_one("#lookup-error").display
+            and all(
+                screen.query_one(f"#field-{kind}").border_subtitle for kind in ("mobile", "email")
+            )
+        ),
+    )
 
 
 async def lookup_not_found(pilot: Pilot) -> None:
@@ -150,7 +159,9 @@ async def capture(name: str, scene: Scene) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tillui screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("screenshots"), help="folder for the SVGs")
-    parser.add_argument("names", nargs="*", help=f"scenes to capture (default: all of {', '.join(SCENES)})")
+    parser.add_argument(
+        "names", nargs="*", help=f"scenes to capture (default: all of {', '.join(SCENES)})"
+    )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.names) - set(SCENES))
     if unknown:

@@ -65,11 +65,18 @@ class ClaimContext:
 
     def verdict(self, billing_time: datetime) -> LimitVerdict:
         if self.registered_at is None:
-            return LimitVerdict(False, "The customer's registration time is unknown — "
-                                       "claims cannot be checked; ask a supervisor")
-        return check_bill(billing_time, self.registered_at, self.now,
-                          max_age_days=self.settings.retro_max_age_days,
-                          delay_hours=self.settings.retro_delay_hours)
+            return LimitVerdict(
+                False,
+                "The customer's registration time is unknown — "
+                "claims cannot be checked; ask a supervisor",
+            )
+        return check_bill(
+            billing_time,
+            self.registered_at,
+            self.now,
+            max_age_days=self.settings.retro_max_age_days,
+            delay_hours=self.settings.retro_delay_hours,
+        )
 
 
 def read_journal(context: ClaimContext) -> tuple[list[Candidate], list[str]]:
@@ -85,18 +92,32 @@ def read_journal(context: ClaimContext) -> tuple[list[Candidate], list[str]]:
 
 
 def _from_journal(bill: JournalBill, context: ClaimContext) -> Candidate:
-    return Candidate(bill.transaction_id, bill.bill_number, bill.billing_time, bill.amount,
-                     bill.currency, "journal", context.verdict(bill.billing_time))
+    return Candidate(
+        bill.transaction_id,
+        bill.bill_number,
+        bill.billing_time,
+        bill.amount,
+        bill.currency,
+        "journal",
+        context.verdict(bill.billing_time),
+    )
 
 
-def judge_transaction(transaction: Transaction, context: ClaimContext, source: Source,
-                      currency: str | None = None) -> Candidate:
+def judge_transaction(
+    transaction: Transaction, context: ClaimContext, source: Source, currency: str | None = None
+) -> Candidate:
     """A candidate from the API's own record of the bill: its exact time, type and store."""
     details = transaction.bill_details
     store = details.billing_store
     candidate = Candidate(
-        transaction.id, details.bill_number, details.billing_time, details.amount, currency,
-        source, context.verdict(details.billing_time), "confirmed",
+        transaction.id,
+        details.bill_number,
+        details.billing_time,
+        details.amount,
+        currency,
+        source,
+        context.verdict(details.billing_time),
+        "confirmed",
         store_name=store.name if store else None,
     )
     problem = _problem(transaction, context.settings)
@@ -107,7 +128,11 @@ def _problem(transaction: Transaction, settings: Settings) -> str | None:
     if transaction.retro_txn or not transaction.is_not_interested:
         return "Already on a customer's account — it cannot be claimed again"
     store = transaction.bill_details.billing_store
-    if settings.same_store_only and settings.store_id and (store is None or str(store.id) != settings.store_id):
+    if (
+        settings.same_store_only
+        and settings.store_id
+        and (store is None or str(store.id) != settings.store_id)
+    ):
         where = store.name or store.code or str(store.id) if store else "an unknown store"
         return f"Billed at {where} — this till claims only its own store's bills"
     return None
@@ -124,13 +149,17 @@ async def confirm(client: IntouchClient, candidate: Candidate, context: ClaimCon
     try:
         transaction = await client.transaction(candidate.transaction_id, type="NOT_INTERESTED")
     except TransactionNotFound:
-        return replace(candidate, check="refused",
-                       problem="Not an unclaimed non-member bill any more (claimed, or unknown)")
+        return replace(
+            candidate,
+            check="refused",
+            problem="Not an unclaimed non-member bill any more (claimed, or unknown)",
+        )
     return judge_transaction(transaction, context, candidate.source, candidate.currency)
 
 
-async def confirm_many(client: IntouchClient, candidates: list[Candidate], context: ClaimContext,
-                       *, limit: int = 4) -> list[Candidate | BaseException]:
+async def confirm_many(
+    client: IntouchClient, candidates: list[Candidate], context: ClaimContext, *, limit: int = 4
+) -> list[Candidate | BaseException]:
     """Confirm several at once (bounded, to be gentle with the API's rate limit)."""
     gate = asyncio.Semaphore(limit)
 
@@ -141,7 +170,9 @@ async def confirm_many(client: IntouchClient, candidates: list[Candidate], conte
     return list(await asyncio.gather(*(one(c) for c in candidates), return_exceptions=True))
 
 
-async def search_receipt(client: IntouchClient, query: str, context: ClaimContext) -> list[Candidate]:
+async def search_receipt(
+    client: IntouchClient, query: str, context: ClaimContext
+) -> list[Candidate]:
     """A typed or scanned receipt: its bill number, else (if numeric) its transaction ID."""
     from tillui.api.errors import TransactionNotFound
 
@@ -152,8 +183,11 @@ async def search_receipt(client: IntouchClient, query: str, context: ClaimContex
     found = [judge_transaction(t, context, "search") for t in bills]
     if not found and query.isdigit():
         try:
-            found = [judge_transaction(await client.transaction(int(query), type="NOT_INTERESTED"),
-                                       context, "search")]
+            found = [
+                judge_transaction(
+                    await client.transaction(int(query), type="NOT_INTERESTED"), context, "search"
+                )
+            ]
         except TransactionNotFound:
             found = []
     # Our store's bills first, then newest first.

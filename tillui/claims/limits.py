@@ -57,8 +57,11 @@ def check_bill(
     delay_hours: int,
 ) -> LimitVerdict:
     """Apply both limits to one bill. The age limit is reported first when both fail."""
-    for name, value in (("billing_time", billing_time), ("registered_at", registered_at),
-                        ("now", now)):
+    for name, value in (
+        ("billing_time", billing_time),
+        ("registered_at", registered_at),
+        ("now", now),
+    ):
         _require_aware(name, value)
     if max_age_days < 0 or delay_hours < 0:
         raise ValueError("max_age_days and delay_hours must not be negative")

@@ -149,7 +149,8 @@ def redact_credentials(value: Any) -> Any:
     """A deep copy of `value` with every credential header value replaced by "[redacted]"."""
     if isinstance(value, dict):
         return {
-            key: REDACTED if isinstance(key, str) and key.lower() in _SECRET_KEYS
+            key: REDACTED
+            if isinstance(key, str) and key.lower() in _SECRET_KEYS
             else redact_credentials(item)
             for key, item in value.items()
         }
@@ -168,8 +169,7 @@ class ClaimsOutbox:
             # Customer IDs live here: readable by the till's user only (WAL files inherit it).
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                   timeout=5.0)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -207,25 +207,42 @@ class ClaimsOutbox:
                 raise DuplicateClaim(existing)
             self._db.execute(
                 f"INSERT INTO claims ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608 - constant columns
-                (claim_id, till_id, customer_id, transaction_id, bill_number,
-                 amount_text, notes, body_json, "queued", None, None, None,
-                 now, now, 0),
+                (
+                    claim_id,
+                    till_id,
+                    customer_id,
+                    transaction_id,
+                    bill_number,
+                    amount_text,
+                    notes,
+                    body_json,
+                    "queued",
+                    None,
+                    None,
+                    None,
+                    now,
+                    now,
+                    0,
+                ),
             )
             return self._require(claim_id)
 
-    def mark_sending(self, claim_id: str, *, unchanged_since: datetime | None = None
-                     ) -> ClaimRecord:
+    def mark_sending(
+        self, claim_id: str, *, unchanged_since: datetime | None = None
+    ) -> ClaimRecord:
         """About to POST (again): counts an attempt.
 
         With `unchanged_since` (the `updated_at` the caller read), StaleClaim if the claim
         changed since: of two processes deciding to resend the same claim, only one may.
         """
-        return self._move(claim_id, "sending", attempts_increment=1,
-                          unchanged_since=unchanged_since)
+        return self._move(
+            claim_id, "sending", attempts_increment=1, unchanged_since=unchanged_since
+        )
 
     def mark_sent(self, claim_id: str, *, request_id: str, server_state: str) -> ClaimRecord:
-        return self._move(claim_id, "sent", request_id=request_id, server_state=server_state,
-                          error=None)
+        return self._move(
+            claim_id, "sent", request_id=request_id, server_state=server_state, error=None
+        )
 
     def mark_refused(self, claim_id: str, *, error: str) -> ClaimRecord:
         return self._move(claim_id, "refused", error=error)
@@ -249,12 +266,14 @@ class ClaimsOutbox:
         rows = self._select("WHERE id = ?", (str(claim_id),))
         return rows[0] if rows else None
 
-    def for_transaction(self, transaction_id: int, *, till_id: str | None = None
-                        ) -> ClaimRecord | None:
+    def for_transaction(
+        self, transaction_id: int, *, till_id: str | None = None
+    ) -> ClaimRecord | None:
         """The live (not refused) claim of a transaction, if any."""
         if till_id is None:
-            rows = self._select("WHERE transaction_id = ? AND state <> 'refused'",
-                                (transaction_id,))
+            rows = self._select(
+                "WHERE transaction_id = ? AND state <> 'refused'", (transaction_id,)
+            )
             return rows[0] if rows else None
         with self._lock:
             return self._live_for_transaction(till_id, transaction_id)
@@ -264,8 +283,15 @@ class ClaimsOutbox:
     def _transaction(self) -> _ImmediateTransaction:
         return _ImmediateTransaction(self._db)
 
-    def _move(self, claim_id: str, state: ClaimState, *, attempts_increment: int = 0,
-              unchanged_since: datetime | None = None, **fields: str | None) -> ClaimRecord:
+    def _move(
+        self,
+        claim_id: str,
+        state: ClaimState,
+        *,
+        attempts_increment: int = 0,
+        unchanged_since: datetime | None = None,
+        **fields: str | None,
+    ) -> ClaimRecord:
         claim_id = str(claim_id)
         with self._lock, self._transaction():
             current = self._require(claim_id)
@@ -298,8 +324,10 @@ class ClaimsOutbox:
 
     def _select(self, where: str, params: tuple[object, ...]) -> list[ClaimRecord]:
         with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM claims {where}",  # noqa: S608 - where clauses are constants
-                                   params).fetchall()
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM claims {where}",  # noqa: S608 - where clauses are constants
+                params,
+            ).fetchall()
         return [_record(row) for row in rows]
 
 

@@ -99,8 +99,10 @@ class ClaimService:
         self._outbox = outbox
         self._settings = settings
         self._secrets = secrets
-        self._sending_grace = sending_grace if sending_grace is not None else timedelta(
-            seconds=settings.connect_timeout + settings.read_timeout + 5
+        self._sending_grace = (
+            sending_grace
+            if sending_grace is not None
+            else timedelta(seconds=settings.connect_timeout + settings.read_timeout + 5)
         )
         # transaction ID -> the outcome of the submit/reconcile working on it right now.
         self._in_flight: dict[int, asyncio.Future[ClaimOutcome | None]] = {}
@@ -129,8 +131,9 @@ class ClaimService:
                 return self._already_claimed(first.claim)
             # The first call failed before storing anything: this call makes the claim.
         with self._slot(transaction_id) as slot:
-            request = self._build(customer_id=customer_id, transaction_id=transaction_id,
-                                  notes=notes)
+            request = self._build(
+                customer_id=customer_id, transaction_id=transaction_id, notes=notes
+            )
             try:
                 record = await asyncio.to_thread(
                     self._outbox.enqueue,
@@ -169,12 +172,14 @@ class ClaimService:
 
     # -- reconciling -----------------------------------------------------------------------
 
-    async def _reconcile_customer(self, customer_id: int, claims: list[ClaimRecord]
-                                  ) -> list[ClaimOutcome]:
+    async def _reconcile_customer(
+        self, customer_id: int, claims: list[ClaimRecord]
+    ) -> list[ClaimOutcome]:
         settled_claims = [c for c in claims if self._settled(c)]
         outcomes = [
             ClaimOutcome(c, "unknown", "This claim is being sent right now; check again shortly.")
-            for c in claims if not self._settled(c)
+            for c in claims
+            if not self._settled(c)
         ]
         if not settled_claims:
             return outcomes
@@ -193,8 +198,7 @@ class ClaimService:
                 continue
             with self._slot(claim.transaction_id) as slot:
                 try:
-                    outcome = await self._settle(claim, found.get(claim.transaction_id),
-                                                 complete)
+                    outcome = await self._settle(claim, found.get(claim.transaction_id), complete)
                 except OutboxError:
                     # Another app on this till settled it since we listed it.
                     current = await asyncio.to_thread(self._outbox.get, claim.id)
@@ -203,33 +207,42 @@ class ClaimService:
             outcomes.append(outcome)
         return outcomes
 
-    async def _settle(self, claim: ClaimRecord, request: RetroRequest | None, complete: bool
-                      ) -> ClaimOutcome:
+    async def _settle(
+        self, claim: ClaimRecord, request: RetroRequest | None, complete: bool
+    ) -> ClaimOutcome:
         if request is not None:
             record = await asyncio.to_thread(
-                self._outbox.mark_sent, claim.id, request_id=str(request.request_id),
+                self._outbox.mark_sent,
+                claim.id,
+                request_id=str(request.request_id),
                 server_state=request.status,
             )
             return ClaimOutcome(
-                record, "sent",
+                record,
+                "sent",
                 f"The claim had reached Intouch: request {record.request_id}, "
                 f"{state_words(request.status)}.",
             )
         if not complete:
             return ClaimOutcome(
-                claim, "unknown",
+                claim,
+                "unknown",
                 "Could not confirm this claim: the customer has too many requests to check "
                 "here. Look for the bill under Requests before claiming it again.",
             )
         if claim.attempts >= MAX_ATTEMPTS:
             return ClaimOutcome(
-                claim, "unknown",
+                claim,
+                "unknown",
                 f"Sent {claim.attempts} times without an answer and not found at Intouch. "
                 "Do not claim this bill again; call support.",
             )
         try:
-            request_body = self._build(customer_id=claim.customer_id,
-                                       transaction_id=claim.transaction_id, notes=claim.notes)
+            request_body = self._build(
+                customer_id=claim.customer_id,
+                transaction_id=claim.transaction_id,
+                notes=claim.notes,
+            )
         except _errors().IntouchError as error:
             return ClaimOutcome(claim, "unknown", f"Not resent yet. {error.hint}")
         return await self._send(claim, request_body)
@@ -241,8 +254,9 @@ class ClaimService:
             return True
         return datetime.now(UTC) - claim.updated_at >= self._sending_grace
 
-    async def _find_requests(self, customer_id: int, wanted: set[int]
-                             ) -> tuple[dict[int, RetroRequest], bool]:
+    async def _find_requests(
+        self, customer_id: int, wanted: set[int]
+    ) -> tuple[dict[int, RetroRequest], bool]:
         """The customer's retro requests for `wanted` transactions, newest first; and whether
         the customer's whole list was read (only then is "not found" a fact)."""
         found: dict[int, RetroRequest] = {}
@@ -270,8 +284,9 @@ class ClaimService:
         """POST once, the claim marked `sending` (and committed) before it leaves."""
         errors = _errors()
         try:
-            await asyncio.to_thread(self._outbox.mark_sending, claim.id,
-                                    unchanged_since=claim.updated_at)
+            await asyncio.to_thread(
+                self._outbox.mark_sending, claim.id, unchanged_since=claim.updated_at
+            )
         except StaleClaim:
             # Someone else (another task, another app on this till) moved it meanwhile.
             current = await asyncio.to_thread(self._outbox.get, claim.id)
@@ -284,23 +299,32 @@ class ClaimService:
             self._outbox.mark_unknown(claim.id, error="cancelled while waiting for the answer")
             raise
         except errors.ClaimOutcomeUnknown as error:
-            record = await asyncio.to_thread(self._outbox.mark_unknown, claim.id,
-                                             error=error.message)
+            record = await asyncio.to_thread(
+                self._outbox.mark_unknown, claim.id, error=error.message
+            )
             return ClaimOutcome(record, "unknown", _UNKNOWN_MESSAGE, posted=True)
         except errors.IntouchError as error:
-            record = await asyncio.to_thread(self._outbox.mark_refused, claim.id,
-                                             error=error.message)
-            return ClaimOutcome(record, "refused", error.hint, server_message=error.message,
-                                posted=True)
+            record = await asyncio.to_thread(
+                self._outbox.mark_refused, claim.id, error=error.message
+            )
+            return ClaimOutcome(
+                record, "refused", error.hint, server_message=error.message, posted=True
+            )
         except Exception as error:  # a bug must not make a claim that may be out look unsent
             logger.exception("claim POST failed unexpectedly")
-            record = await asyncio.to_thread(self._outbox.mark_unknown, claim.id,
-                                             error=f"unexpected {type(error).__name__}")
+            record = await asyncio.to_thread(
+                self._outbox.mark_unknown, claim.id, error=f"unexpected {type(error).__name__}"
+            )
             return ClaimOutcome(record, "unknown", _UNKNOWN_MESSAGE, posted=True)
-        record = await asyncio.to_thread(self._outbox.mark_sent, claim.id,
-                                         request_id=answer.request_id, server_state=answer.state)
+        record = await asyncio.to_thread(
+            self._outbox.mark_sent,
+            claim.id,
+            request_id=answer.request_id,
+            server_state=answer.state,
+        )
         return ClaimOutcome(
-            record, "sent",
+            record,
+            "sent",
             f"Claim sent: request {answer.request_id}, {state_words(answer.state)}.",
             posted=True,
         )
@@ -308,8 +332,13 @@ class ClaimService:
     def _build(self, *, customer_id: int, transaction_id: int, notes: str) -> RetroClaimRequest:
         from tillui.api import build_retro_claim
 
-        return build_retro_claim(self._settings, self._secrets, transaction_id=transaction_id,
-                                 customer_id=customer_id, notes=notes)
+        return build_retro_claim(
+            self._settings,
+            self._secrets,
+            transaction_id=transaction_id,
+            customer_id=customer_id,
+            notes=notes,
+        )
 
     # -- duplicates ------------------------------------------------------------------------
 
@@ -320,12 +349,12 @@ class ClaimService:
             # arrived) rather than make a second claim.
             found, complete = await self._find_requests_safely(existing)
             if found is not None:
-                return await self._settle(existing, found.get(existing.transaction_id),
-                                          complete)
+                return await self._settle(existing, found.get(existing.transaction_id), complete)
         return self._already_claimed(existing)
 
-    async def _find_requests_safely(self, claim: ClaimRecord
-                                    ) -> tuple[dict[int, RetroRequest] | None, bool]:
+    async def _find_requests_safely(
+        self, claim: ClaimRecord
+    ) -> tuple[dict[int, RetroRequest] | None, bool]:
         if not self._settled(claim):
             return None, False
         try:
@@ -337,16 +366,24 @@ class ClaimService:
     def _already_claimed(record: ClaimRecord) -> ClaimOutcome:
         """What an existing claim of the bill means for the cashier (nothing is sent)."""
         if record.state == "refused":
-            return ClaimOutcome(record, "refused", f"The claim was refused: {record.error}",
-                                server_message=record.error)
+            return ClaimOutcome(
+                record,
+                "refused",
+                f"The claim was refused: {record.error}",
+                server_message=record.error,
+            )
         if record.state == "sent":
-            message = (f"This bill is already claimed: request {record.request_id}, "
-                       f"{state_words(record.server_state or '')}.")
+            message = (
+                f"This bill is already claimed: request {record.request_id}, "
+                f"{state_words(record.server_state or '')}."
+            )
         elif record.state in ("queued", "sending"):
             message = "This bill is being claimed right now; wait for the answer."
         else:
-            message = ("This bill already has a claim waiting to be confirmed. Do not claim it "
-                       "again; the till checks it before anything is resent.")
+            message = (
+                "This bill already has a claim waiting to be confirmed. Do not claim it "
+                "again; the till checks it before anything is resent."
+            )
         return ClaimOutcome(record, "already_claimed", message)
 
     def _slot(self, transaction_id: int) -> _Slot:
@@ -356,8 +393,9 @@ class ClaimService:
 class _Slot:
     """Marks a transaction as in flight for the duration of a `with` block."""
 
-    def __init__(self, in_flight: dict[int, asyncio.Future[ClaimOutcome | None]],
-                 transaction_id: int) -> None:
+    def __init__(
+        self, in_flight: dict[int, asyncio.Future[ClaimOutcome | None]], transaction_id: int
+    ) -> None:
         self._in_flight = in_flight
         self._transaction_id = transaction_id
         self._future: asyncio.Future[ClaimOutcome | None] = (

@@ -48,14 +48,21 @@ def main(argv: list[str]) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tillui config",
-                                     description="See and change the layered configuration.")
+    parser = argparse.ArgumentParser(
+        prog="tillui config", description="See and change the layered configuration."
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, run: Any, help_text: str, *, till: bool = False) -> argparse.ArgumentParser:
+    def command(
+        name: str, run: Any, help_text: str, *, till: bool = False
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--config", type=Path, metavar="PATH",
-                         help="config file (else TILLUI_CONFIG, else the default path)")
+        sub.add_argument(
+            "--config",
+            type=Path,
+            metavar="PATH",
+            help="config file (else TILLUI_CONFIG, else the default path)",
+        )
         if till:
             sub.add_argument("--till", help="till ID (else TILLUI_TILL, else default_till)")
         sub.set_defaults(run=run)
@@ -115,8 +122,9 @@ class SettingRow:
     secret: bool = False
 
 
-def setting_rows(settings: Settings, secrets: Secrets, origins: Mapping[str, str], *,
-                 unknown_origin: str = "-") -> list[SettingRow]:
+def setting_rows(
+    settings: Settings, secrets: Secrets, origins: Mapping[str, str], *, unknown_origin: str = "-"
+) -> list[SettingRow]:
     """Every setting (one row per keymap entry), then every secret, with where it came from
     and its documentation. `unknown_origin` stands in where `origins` has no entry."""
     settings_help = field_docs(Settings)
@@ -124,34 +132,56 @@ def setting_rows(settings: Settings, secrets: Secrets, origins: Mapping[str, str
     for name in Settings.model_fields:
         value = getattr(settings, name)
         if name == "keymap" and value:
-            rows.extend(SettingRow(f"keymap.{binding}", keys,
-                                   origins.get(f"keymap.{binding}", unknown_origin),
-                                   f"Keys of the binding {binding} ({settings_help[name]})")
-                        for binding, keys in value.items())
+            rows.extend(
+                SettingRow(
+                    f"keymap.{binding}",
+                    keys,
+                    origins.get(f"keymap.{binding}", unknown_origin),
+                    f"Keys of the binding {binding} ({settings_help[name]})",
+                )
+                for binding, keys in value.items()
+            )
         else:
-            rows.append(SettingRow(name, _shown(value), origins.get(name, unknown_origin),
-                                   settings_help.get(name, "")))
+            rows.append(
+                SettingRow(
+                    name,
+                    _shown(value),
+                    origins.get(name, unknown_origin),
+                    settings_help.get(name, ""),
+                )
+            )
     secrets_help = field_docs(Secrets)
     for name in Secrets.model_fields:
         is_set = getattr(secrets, name) is not None
-        rows.append(SettingRow(name, "set (hidden)" if is_set else "unset",
-                               origins.get(name, unknown_origin) if is_set else "-",
-                               secrets_help.get(name, ""), secret=True))
+        rows.append(
+            SettingRow(
+                name,
+                "set (hidden)" if is_set else "unset",
+                origins.get(name, unknown_origin) if is_set else "-",
+                secrets_help.get(name, ""),
+                secret=True,
+            )
+        )
     return rows
 
 
 def field_docs(model: type[BaseModel]) -> dict[str, str]:
     """Field name -> its attribute docstring on one line (pydantic keeps them as descriptions,
     `use_attribute_docstrings`). These docstrings are the user-facing documentation of each key."""
-    return {name: " ".join(field.description.split())
-            for name, field in model.model_fields.items() if field.description}
+    return {
+        name: " ".join(field.description.split())
+        for name, field in model.model_fields.items()
+        if field.description
+    }
 
 
 def format_table(rows: list[tuple[str, str, str]]) -> str:
     widths = [max(len(row[column]) for row in rows) for column in range(2)]
     value_width = min(widths[1], 48)  # one long URL or path must not push every origin away
-    return "\n".join(f"{key:<{widths[0]}}  {value:<{value_width}}  {origin}".rstrip()
-                     for key, value, origin in rows)
+    return "\n".join(
+        f"{key:<{widths[0]}}  {value:<{value_width}}  {origin}".rstrip()
+        for key, value, origin in rows
+    )
 
 
 def _shown(value: object) -> str:
@@ -195,12 +225,15 @@ def missing_credentials(settings: Settings, secrets: Secrets, till: str) -> str 
         if secrets.password is None:
             return f"auth_mode is basic but no password is set {where.format('PASSWORD')}"
     elif secrets.oauth_key is None or secrets.oauth_secret is None:
-        return f"auth_mode is oauth but oauth_key/oauth_secret are not set {where.format('OAUTH_KEY')}"
+        return (
+            f"auth_mode is oauth but oauth_key/oauth_secret are not set {where.format('OAUTH_KEY')}"
+        )
     return None
 
 
-async def check_connection(settings: Settings, secrets: Secrets, *,
-                           transport: Any = None) -> tuple[bool, str]:
+async def check_connection(
+    settings: Settings, secrets: Secrets, *, transport: Any = None
+) -> tuple[bool, str]:
     """Sign in and make one customer lookup: (success, a one-line verdict). Reusable by the
     settings screen; `transport` lets tests and the demo point it at the sandbox."""
     from tillui.api.client import IntouchClient

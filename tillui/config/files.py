@@ -17,8 +17,15 @@ from pydantic import ValidationError
 class ConfigError(Exception):
     """A configuration problem, reported as one line: where (file, line, section, key) and why."""
 
-    def __init__(self, reason: str, *, path: Path | None = None, line: int | None = None,
-                 section: str | None = None, key: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: Path | None = None,
+        line: int | None = None,
+        section: str | None = None,
+        key: str | None = None,
+    ) -> None:
         self.reason = " ".join(reason.split())
         self.path, self.line, self.section, self.key = path, line, section, key
         super().__init__(str(self))
@@ -55,7 +62,6 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(f"TOML syntax error: {message}", path=path, line=line) from None
 
 
-
 def parse_scalar(raw: str) -> Any:
     """A TOML value when `raw` is one (`30`, `true`, `"x"`, `{a = "b"}`), else `raw` itself."""
     try:
@@ -79,10 +85,16 @@ def did_you_mean(key: str, candidates: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def error_at(text: str, path: Path, table_path: tuple[str, ...], key_path: tuple[str, ...],
-             reason: str) -> ConfigError:
-    return ConfigError(reason, path=path, line=locate_line(text, table_path, key_path),
-                       section=".".join(table_path) or None, key=".".join(key_path))
+def error_at(
+    text: str, path: Path, table_path: tuple[str, ...], key_path: tuple[str, ...], reason: str
+) -> ConfigError:
+    return ConfigError(
+        reason,
+        path=path,
+        line=locate_line(text, table_path, key_path),
+        section=".".join(table_path) or None,
+        key=".".join(key_path),
+    )
 
 
 _KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
@@ -126,5 +138,3 @@ def atomic_write(path: Path, text: str, mode: int) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-
-

@@ -39,9 +39,18 @@ TILL_ENV = "TILLUI_TILL"
 
 ENTITY_KINDS = ("concept", "zone", "store", "till")
 """Entity section kinds, least to most specific."""
-ENTITY_ID_FIELDS = {"concept": "concept_id", "zone": "zone_id", "store": "store_id", "till": "till_id"}
-PARENT_LINKS = {"till": ("store", "zone", "concept"), "store": ("zone", "concept"),
-                "zone": ("concept",), "concept": ()}
+ENTITY_ID_FIELDS = {
+    "concept": "concept_id",
+    "zone": "zone_id",
+    "store": "store_id",
+    "till": "till_id",
+}
+PARENT_LINKS = {
+    "till": ("store", "zone", "concept"),
+    "store": ("zone", "concept"),
+    "zone": ("concept",),
+    "concept": (),
+}
 """Which parent entities a section of each kind may name (`store = "S1"` in a till section)."""
 OVERRIDABLE_FIELDS = tuple(f for f in Settings.model_fields if f not in ENTITY_ID_FIELDS.values())
 """Fields a section, an env variable or a flag may set; the entity IDs come from section IDs."""
@@ -94,9 +103,13 @@ def config_exists(path: Path | None = None, env: Mapping[str, str] | None = None
     return (path or default_config_path(env)).is_file()
 
 
-def load_config(*, path: Path | None = None, till: str | None = None,
-                env: Mapping[str, str] | None = None,
-                flags: Mapping[str, object] | None = None) -> ResolvedConfig:
+def load_config(
+    *,
+    path: Path | None = None,
+    till: str | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, object] | None = None,
+) -> ResolvedConfig:
     """Resolve the settings and secrets of one till. Raises ConfigError, never anything else."""
     from tillui.config.secrets import load_secrets, secrets_path_for
 
@@ -142,38 +155,63 @@ def parse_document(text: str, path: Path) -> ConfigDocument:
         elif key in ENTITY_KINDS and isinstance(value, dict):
             for ident, table in value.items():
                 if not isinstance(table, dict) or not ident.strip():
-                    raise error_at(text, path, (key,), (ident,),
-                                   f"expected a section [{key}.<id>], e.g. [{key}.1234]")
-                entities[key][ident] = _parse_section(text, path, (key, ident), table,
-                                                      links=PARENT_LINKS[key])
+                    raise error_at(
+                        text,
+                        path,
+                        (key,),
+                        (ident,),
+                        f"expected a section [{key}.<id>], e.g. [{key}.1234]",
+                    )
+                entities[key][ident] = _parse_section(
+                    text, path, (key, ident), table, links=PARENT_LINKS[key]
+                )
         else:
             allowed = ["default_till", "defaults", *ENTITY_KINDS]
-            raise error_at(text, path, (), (key,),
-                           "unknown top-level key or section" + did_you_mean(key, allowed)
-                           + "; keymap tables go inside a section, e.g. [defaults.keymap]")
+            raise error_at(
+                text,
+                path,
+                (),
+                (key,),
+                "unknown top-level key or section"
+                + did_you_mean(key, allowed)
+                + "; keymap tables go inside a section, e.g. [defaults.keymap]",
+            )
     if default_till is not None and default_till not in entities["till"]:
-        raise error_at(text, path, (), ("default_till",),
-                       f"names till {default_till!r}, which has no [till.{default_till}] section")
+        raise error_at(
+            text,
+            path,
+            (),
+            ("default_till",),
+            f"names till {default_till!r}, which has no [till.{default_till}] section",
+        )
     return ConfigDocument(path, default_till, defaults, entities)
 
 
-def _parse_section(text: str, path: Path, table_path: tuple[str, ...], table: dict[str, Any],
-                   links: tuple[str, ...]) -> Section:
+def _parse_section(
+    text: str,
+    path: Path,
+    table_path: tuple[str, ...],
+    table: dict[str, Any],
+    links: tuple[str, ...],
+) -> Section:
     name = ".".join(table_path)
     kind = table_path[0]
     values: dict[str, Any] = {}
     found_links: dict[str, str] = {}
     for key, value in table.items():
+
         def fail(reason: str, key: str = key) -> ConfigError:
             return error_at(text, path, table_path, (key,), reason)
 
         if key in SECRET_FIELDS:
-            raise fail(f"is a secret and must not be in the config file: move it to secrets.toml "
-                       f"(beside this file, mode 0600) or the {ENV_PREFIX}{key.upper()} "
-                       "environment variable")
+            raise fail(
+                f"is a secret and must not be in the config file: move it to secrets.toml "
+                f"(beside this file, mode 0600) or the {ENV_PREFIX}{key.upper()} "
+                "environment variable"
+            )
         if key in links:
             if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value):
-                raise fail(f"must be the {key} ID, e.g. {key} = \"1234\"")
+                raise fail(f'must be the {key} ID, e.g. {key} = "1234"')
             found_links[key] = str(value)
         elif key in ENTITY_ID_FIELDS.values():
             raise fail(f"comes from the section ID ([{key.removesuffix('_id')}.<id>]); remove it")
@@ -204,12 +242,14 @@ def _coerce_for_field(key: str, value: Any) -> Any:
 
 
 def path_fields() -> list[str]:
-    return [name for name, info in Settings.model_fields.items()
-            if info.annotation is Path or Path in get_args(info.annotation)]
+    return [
+        name
+        for name, info in Settings.model_fields.items()
+        if info.annotation is Path or Path in get_args(info.annotation)
+    ]
 
 
-def _choose_till(doc: ConfigDocument, till: str | None,
-                 env: Mapping[str, str]) -> tuple[str, str]:
+def _choose_till(doc: ConfigDocument, till: str | None, env: Mapping[str, str]) -> tuple[str, str]:
     tills = doc.entities["till"]
     configured = ", ".join(sorted(tills)) or "none"
     if till:
@@ -221,14 +261,20 @@ def _choose_till(doc: ConfigDocument, till: str | None,
     elif len(tills) == 1:
         chosen, how = next(iter(tills)), "only till"
     elif not tills:
-        raise ConfigError("no till configured: add a [till.<id>] section naming its store",
-                          path=doc.path)
+        raise ConfigError(
+            "no till configured: add a [till.<id>] section naming its store", path=doc.path
+        )
     else:
-        raise ConfigError(f"several tills configured ({configured}): choose one with --till, "
-                          f"{TILL_ENV} or default_till", path=doc.path)
+        raise ConfigError(
+            f"several tills configured ({configured}): choose one with --till, "
+            f"{TILL_ENV} or default_till",
+            path=doc.path,
+        )
     if chosen not in tills:
-        raise ConfigError(f"till {chosen!r} (from {how}) is not configured; configured tills: "
-                          f"{configured}", path=doc.path)
+        raise ConfigError(
+            f"till {chosen!r} (from {how}) is not configured; configured tills: {configured}",
+            path=doc.path,
+        )
     return chosen, how
 
 
@@ -245,8 +291,12 @@ def till_entries(doc: ConfigDocument, till_id: str) -> list[Entry]:
         namer = next((s for s in chain if kind in s.links), None)
         if namer is None:
             named_by = " or ".join(f"[{s.name}]" for s in chain)
-            raise ConfigError(f"missing: name the till's {kind} in {named_by}",
-                              path=doc.path, section=chain[0].name, key=kind)
+            raise ConfigError(
+                f"missing: name the till's {kind} in {named_by}",
+                path=doc.path,
+                section=chain[0].name,
+                key=kind,
+            )
         ids[kind] = namer.links[kind]
         entries.append((ENTITY_ID_FIELDS[kind], ids[kind], namer.name))
         if ids[kind] in doc.entities[kind]:
@@ -283,5 +333,3 @@ def _validated_entries(values: dict[str, Any], origin_of: Callable[[str], str]) 
         key_path, reason = first_error(exc)
         raise ConfigError(f"{origin_of(key_path[0])}: {reason}") from None
     return [(key, value, origin_of(key)) for key, value in values.items()]
-
-

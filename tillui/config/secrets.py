@@ -38,14 +38,16 @@ def secret_env_var(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
 
-def load_secrets(till: str, *, path: Path,
-                 env: Mapping[str, str]) -> tuple[Secrets, dict[str, str]]:
+def load_secrets(
+    till: str, *, path: Path, env: Mapping[str, str]
+) -> tuple[Secrets, dict[str, str]]:
     """The till's secrets and, for each one found, where it came from."""
     found: dict[str, tuple[str, str]] = {}
     sections = read_secrets_file(path) if path.exists() else {}
     for name in ("defaults", f"till.{till}"):
-        found.update({key: (value, f"secrets {name}")
-                      for key, value in sections.get(name, {}).items()})
+        found.update(
+            {key: (value, f"secrets {name}") for key, value in sections.get(name, {}).items()}
+        )
     for field in SECRET_FIELDS:
         if env.get(secret_env_var(field)):
             found[field] = (env[secret_env_var(field)], f"env {secret_env_var(field)}")
@@ -70,8 +72,11 @@ def _read_private_text(path: Path) -> str:
     with os.fdopen(descriptor, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if os.name != "nt" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(f"secrets file is readable by others (mode {mode & 0o777:04o}); "
-                              f"run: chmod 600 {path}", path=path)
+            raise ConfigError(
+                f"secrets file is readable by others (mode {mode & 0o777:04o}); "
+                f"run: chmod 600 {path}",
+                path=path,
+            )
         try:
             return handle.read().decode("utf-8")
         except UnicodeDecodeError:
@@ -93,11 +98,17 @@ def _validate_sections(data: dict[str, Any], text: str, path: Path) -> dict[str,
             raise error_at(text, path, table_path[:-1], table_path[-1:], "expected a section")
         for key, value in table.items():
             if key in Settings.model_fields:
-                raise error_at(text, path, table_path, (key,),
-                             "is not a secret: it belongs in config.toml")
+                raise error_at(
+                    text, path, table_path, (key,), "is not a secret: it belongs in config.toml"
+                )
             if key not in SECRET_FIELDS:
-                raise error_at(text, path, table_path, (key,),
-                             f"unknown key; secrets are {', '.join(SECRET_FIELDS)}")
+                raise error_at(
+                    text,
+                    path,
+                    table_path,
+                    (key,),
+                    f"unknown key; secrets are {', '.join(SECRET_FIELDS)}",
+                )
             if not isinstance(value, str):
                 raise error_at(text, path, table_path, (key,), "must be text in quotes")
         sections[".".join(table_path)] = {key: value for key, value in table.items() if value}
@@ -114,8 +125,9 @@ def _from_keyring(till: str, fields: list[str]) -> list[tuple[str, str]]:
     found = []
     for field in fields:
         try:
-            value = (keyring.get_password(KEYRING_SERVICE, f"{till}.{field}")
-                     or keyring.get_password(KEYRING_SERVICE, field))
+            value = keyring.get_password(
+                KEYRING_SERVICE, f"{till}.{field}"
+            ) or keyring.get_password(KEYRING_SERVICE, field)
         except Exception:  # noqa: BLE001 - no backend, locked, D-Bus down...: the keyring is optional
             return found
         if value:

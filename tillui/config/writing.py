@@ -75,8 +75,9 @@ def set_value(path: Path, dotted_key: str, value: str) -> None:
     try:
         parts = _key_parts_checked(dotted_key)
     except tomllib.TOMLDecodeError:
-        raise ConfigError(f"not a key: {dotted_key!r} (expected e.g. till.T1.theme)",
-                          path=path) from None
+        raise ConfigError(
+            f"not a key: {dotted_key!r} (expected e.g. till.T1.theme)", path=path
+        ) from None
     parsed = parse_scalar(value)
     leaf = parts[-1]
     text_valued = "keymap" in parts[:-1] or leaf == "default_till" or leaf in ENTITY_KINDS
@@ -97,15 +98,25 @@ def _key_parts_checked(dotted_key: str) -> tuple[str, ...]:
     node: Any = tomllib.loads(f"{dotted_key} = 0")
     parts: list[str] = []
     while isinstance(node, dict):
-        (part, node), = node.items()
+        ((part, node),) = node.items()
         parts.append(part)
     return tuple(parts)
 
 
-def write_initial_config(path: Path, *, till_id: str, store_id: str, zone_id: str,
-                         concept_id: str, api_base_url: str, workflow_base_url: str, org_id: str,
-                         username: str, secrets: Secrets,
-                         secrets_path: Path | None = None) -> None:
+def write_initial_config(
+    path: Path,
+    *,
+    till_id: str,
+    store_id: str,
+    zone_id: str,
+    concept_id: str,
+    api_base_url: str,
+    workflow_base_url: str,
+    org_id: str,
+    username: str,
+    secrets: Secrets,
+    secrets_path: Path | None = None,
+) -> None:
     """Write the first-run answers: the till (naming its store, zone and concept) becomes
     `default_till`; hosts and org go to `[defaults]`; the secrets go to the 0600 secrets file
     (`secrets_path`, by default where `load_config` will look for it)."""
@@ -116,13 +127,20 @@ def write_initial_config(path: Path, *, till_id: str, store_id: str, zone_id: st
     document = _load_for_edit(path)
     document["default_till"] = till_id
     defaults = _table_at(document, ("defaults",), path)
-    for key, value in (("api_base_url", api_base_url), ("workflow_base_url", workflow_base_url),
-                       ("org_id", org_id)):
+    for key, value in (
+        ("api_base_url", api_base_url),
+        ("workflow_base_url", workflow_base_url),
+        ("org_id", org_id),
+    ):
         if value:
             defaults[key] = value
     till = _table_at(document, ("till", till_id), path)
-    for key, value in (("store", store_id), ("zone", zone_id), ("concept", concept_id),
-                       ("username", username)):
+    for key, value in (
+        ("store", store_id),
+        ("zone", zone_id),
+        ("concept", concept_id),
+        ("username", username),
+    ):
         if value:
             till[key] = value
     text = document.as_string()

@@ -71,7 +71,10 @@ def _check_mobile(value: str, region: str) -> Checked:
             continue
         # FIXED_LINE_OR_MOBILE covers countries (US, CA…) whose numbering does not tell them apart.
         kind = phonenumbers.number_type(number)
-        mobile = kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        mobile = kind in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
         if phonenumbers.is_valid_number(number) and mobile:
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             # Intouch stores mobiles as country code + number without the '+'.

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 
 class ScanGuard:
-    def __init__(self, app: App[None], host: TillHost, *, max_gap: float = 0.03, min_length: int = 5) -> None:
+    def __init__(
+        self, app: App[None], host: TillHost, *, max_gap: float = 0.03, min_length: int = 5
+    ) -> None:
         self.app = app
         self.host = host
         self.max_gap = max_gap

@@ -26,14 +26,19 @@ def describe(error: BaseException) -> tuple[str, str]:
     if isinstance(error, ServicesUnavailable):
         return "The app could not start its connection", f"{error} — fix it, then restart tillui."
     if not isinstance(error, IntouchError):
-        return "Something unexpected went wrong", f"{type(error).__name__}: try again; if it repeats, call support."
+        return (
+            "Something unexpected went wrong",
+            f"{type(error).__name__}: try again; if it repeats, call support.",
+        )
     if isinstance(error, CustomerNotFound):
         # The wording the store managers asked for (issue: lookup slice).
         return (
             "No customer found for these identifiers",
             "Check them, or add the customer's primary identifier (usually the mobile).",
         )
-    title = next((_TITLES[cls.__name__] for cls in type(error).__mro__ if cls.__name__ in _TITLES),
-                 "The loyalty server refused the request")
+    title = next(
+        (_TITLES[cls.__name__] for cls in type(error).__mro__ if cls.__name__ in _TITLES),
+        "The loyalty server refused the request",
+    )
     reference = f" Support reference: {error.request_id}." if error.request_id else ""
     return title, error.hint + reference

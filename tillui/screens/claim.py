@@ -55,8 +55,11 @@ class ClaimScreen(TillScreen[None]):
         with Horizontal(id="claim-head"):
             yield Static("", id="claim-title")
             yield Static("", id="claim-limits")
-        yield Input(placeholder="Receipt: bill number or transaction ID — type or scan, Enter",
-                    id="receipt", max_length=64)
+        yield Input(
+            placeholder="Receipt: bill number or transaction ID — type or scan, Enter",
+            id="receipt",
+            max_length=64,
+        )
         yield BillsTable(id="bills", cursor_type="row", zebra_stripes=True)
         yield Static("", id="claim-reason")
         yield Spinner(id="claim-loading")
@@ -73,7 +76,9 @@ class ClaimScreen(TillScreen[None]):
         table.border_title = "Recent non-member bills"
         lookup = self.till.session.lookup
         name = lookup.details.name if lookup else ""
-        self.query_one("#claim-title", Static).update(Text(f"Claim a bill for {name}", style="bold"))
+        self.query_one("#claim-title", Static).update(
+            Text(f"Claim a bill for {name}", style="bold")
+        )
         self.query_one("#claim-loading").display = False
         table.focus()
         self.action_reload()
@@ -88,7 +93,8 @@ class ClaimScreen(TillScreen[None]):
         assert lookup is not None
         settings = services.settings
         self.query_one("#claim-limits", Static).update(
-            f"up to {settings.retro_max_age_days} days · from {settings.retro_delay_hours} h before registration")
+            f"up to {settings.retro_max_age_days} days · from {settings.retro_delay_hours} h before registration"
+        )
         return ClaimContext(settings, lookup.details.registered_at, self.till.clock.now())
 
     def action_reload(self) -> None:
@@ -111,7 +117,9 @@ class ClaimScreen(TillScreen[None]):
                 # The bills that could be read are listed; the cashier (and the till's POS
                 # vendor) should still know some could not.
                 more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-                self.notify(f"{problems[0]}{more}", title="Recent-bills journal", severity="warning")
+                self.notify(
+                    f"{problems[0]}{more}", title="Recent-bills journal", severity="warning"
+                )
             ahead = [c for c in candidates if c.verdict.allowed][:CONFIRM_AHEAD]
             services = await self.till.services()
             for result in await confirm_many(services.client, ahead, context):
@@ -137,7 +145,9 @@ class ClaimScreen(TillScreen[None]):
             self._candidates[candidate.transaction_id] = candidate
             table.add_row(*self._cells(candidate), key=str(candidate.transaction_id))
         if not candidates:
-            self._say(source_note or "No recent non-member bills at this till: search by receipt (/).")
+            self._say(
+                source_note or "No recent non-member bills at this till: search by receipt (/)."
+            )
         else:
             self._describe_highlighted()
 
@@ -148,7 +158,9 @@ class ClaimScreen(TillScreen[None]):
         if key not in table.rows:
             table.add_row(*self._cells(candidate), key=key)
             return
-        for column, cell in zip(("bill", "billed", "amount", "status"), self._cells(candidate), strict=True):
+        for column, cell in zip(
+            ("bill", "billed", "amount", "status"), self._cells(candidate), strict=True
+        ):
             table.update_cell(key, column, cell)
         self._describe_highlighted()
 
@@ -164,10 +176,12 @@ class ClaimScreen(TillScreen[None]):
             status = "Not yet checked"
         if candidate.transaction_id in self.till.session.claimed_transaction_ids:
             status, style = "Claimed just now", "dim"
-        return [Text(candidate.bill_number, style=style),
-                Text(format_local(candidate.billing_time, self.till.clock), style=style),
-                Text(format_amount(candidate.amount, candidate.currency), style=style, justify="right"),
-                Text(status, style=style or ("bold" if status == "Ready" else ""))]
+        return [
+            Text(candidate.bill_number, style=style),
+            Text(format_local(candidate.billing_time, self.till.clock), style=style),
+            Text(format_amount(candidate.amount, candidate.currency), style=style, justify="right"),
+            Text(status, style=style or ("bold" if status == "Ready" else "")),
+        ]
 
     def _highlighted(self) -> Candidate | None:
         table = self.query_one(BillsTable)
@@ -231,7 +245,9 @@ class ClaimScreen(TillScreen[None]):
             self._busy(False)
         table = self.query_one(BillsTable)
         if not found:
-            self._say(f"No bill {query.strip()!r} found — check the number on the receipt.", refused=True)
+            self._say(
+                f"No bill {query.strip()!r} found — check the number on the receipt.", refused=True
+            )
             return
         for candidate in reversed(found):
             self._update(candidate)
@@ -255,7 +271,9 @@ class ClaimScreen(TillScreen[None]):
         if candidate is None or self._claiming:
             return
         if candidate.transaction_id in self.till.session.claimed_transaction_ids:
-            self._say("Already claimed in this session — see the customer's requests (r).", refused=True)
+            self._say(
+                "Already claimed in this session — see the customer's requests (r).", refused=True
+            )
             return
         if not candidate.selectable:
             self._say(candidate.reason or "This bill cannot be claimed.", refused=True)
@@ -275,7 +293,7 @@ class ClaimScreen(TillScreen[None]):
                 customer=self._customer_line(),
                 bill_number=candidate.bill_number,
                 billed=f"{format_local(candidate.billing_time, self.till.clock)} "
-                       f"({format_age(candidate.billing_time, self.till.clock)})",
+                f"({format_age(candidate.billing_time, self.till.clock)})",
                 amount=format_amount(candidate.amount, candidate.currency),
             )
             self._busy(False)
@@ -298,8 +316,11 @@ class ClaimScreen(TillScreen[None]):
         self._busy(True)
         self._say("Sending the claim…")
         outcome = await services.claims.submit(
-            customer_id=customer_id, transaction_id=candidate.transaction_id,
-            bill_number=candidate.bill_number, amount=candidate.amount, notes=note,
+            customer_id=customer_id,
+            transaction_id=candidate.transaction_id,
+            bill_number=candidate.bill_number,
+            amount=candidate.amount,
+            notes=note,
         )
         if outcome.sent or outcome.kind == "already_claimed":
             self.till.session.claimed_transaction_ids.add(candidate.transaction_id)
@@ -312,8 +333,15 @@ class ClaimScreen(TillScreen[None]):
 
         lookup = self.till.session.lookup
         assert lookup is not None
-        mobile = next((i.as_identifier() for i in lookup.details.identifiers if i.type.lower() == "mobile"), None)
-        return f"{lookup.details.name} ({display(mobile, masked=True)})" if mobile else lookup.details.name
+        mobile = next(
+            (i.as_identifier() for i in lookup.details.identifiers if i.type.lower() == "mobile"),
+            None,
+        )
+        return (
+            f"{lookup.details.name} ({display(mobile, masked=True)})"
+            if mobile
+            else lookup.details.name
+        )
 
     def action_back(self) -> None:
         receipt = self.query_one("#receipt", Input)
@@ -323,5 +351,7 @@ class ClaimScreen(TillScreen[None]):
             self.app.pop_screen()
 
     def palette_commands(self):
-        yield SystemCommand("Search receipt", "Find a bill by bill number or transaction ID", self.action_search)
+        yield SystemCommand(
+            "Search receipt", "Find a bill by bill number or transaction ID", self.action_search
+        )
         yield SystemCommand("Reload bills", "Read the till's journal again", self.action_reload)

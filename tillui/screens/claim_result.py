@@ -60,12 +60,19 @@ class ClaimResultScreen(TillScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#result-loading").display = False
         candidate, claim = self.candidate, self.outcome.claim
-        self.query_one("#result-bill", Static).update(Text.assemble(
-            ("Bill      ", "dim"), candidate.bill_number, "  ",
-            format_local(candidate.billing_time, self.till.clock), "  ",
-            format_amount(candidate.amount, candidate.currency)))
+        self.query_one("#result-bill", Static).update(
+            Text.assemble(
+                ("Bill      ", "dim"),
+                candidate.bill_number,
+                "  ",
+                format_local(candidate.billing_time, self.till.clock),
+                "  ",
+                format_amount(candidate.amount, candidate.currency),
+            )
+        )
         self.query_one("#result-request", Static).update(
-            Text.assemble(("Request   ", "dim"), claim.request_id or "—"))
+            Text.assemble(("Request   ", "dim"), claim.request_id or "—")
+        )
         self._show_state(claim.server_state)
         # A sent claim is fully told by the lines above; the others need the explanation.
         message = "" if self.outcome.sent else self.outcome.message
@@ -97,7 +104,9 @@ class ClaimResultScreen(TillScreen[None]):
         panel = self.query_one(ErrorPanel)
         request_id = self._workflow_request_id()
         if request_id is None:
-            panel.show_message("No workflow request to refresh", "Open the customer's requests (r).")
+            panel.show_message(
+                "No workflow request to refresh", "Open the customer's requests (r)."
+            )
             return
         panel.clear()
         self.query_one("#result-loading").display = True

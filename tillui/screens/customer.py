@@ -30,13 +30,27 @@ class CustomerScreen(TillScreen[None]):
     scan_starts_lookup = True
     customer_home = True
     BINDINGS = [
-        Binding("escape,n", "start_over", "New", id="customer.start_over",
-                tooltip="Forget this customer and look up another"),
-        Binding("c", "claim", "Claim", id="customer.claim", tooltip="Claim a recent non-member bill"),
+        Binding(
+            "escape,n",
+            "start_over",
+            "New",
+            id="customer.start_over",
+            tooltip="Forget this customer and look up another",
+        ),
+        Binding(
+            "c", "claim", "Claim", id="customer.claim", tooltip="Claim a recent non-member bill"
+        ),
         Binding("r", "requests", "Requests", id="customer.requests"),
-        Binding("a", "toggle_all_programs", "Programs", id="customer.all_programs",
-                tooltip="Points of the default program / of all programs"),
-        Binding("m", "toggle_mask", "IDs", id="customer.toggle_mask", tooltip="Show or mask identifiers"),
+        Binding(
+            "a",
+            "toggle_all_programs",
+            "Programs",
+            id="customer.all_programs",
+            tooltip="Points of the default program / of all programs",
+        ),
+        Binding(
+            "m", "toggle_mask", "IDs", id="customer.toggle_mask", tooltip="Show or mask identifiers"
+        ),
         Binding("f5,ctrl+r", "refresh", "Refresh", id="customer.refresh"),
     ]
 
@@ -73,8 +87,13 @@ class CustomerScreen(TillScreen[None]):
     def render_lookup(self) -> None:
         details = self.lookup.details
         services = self.till.services_now
-        masked = bool(services and services.settings.mask_identifiers) and not self.till.session.reveal_identifiers
-        self.query_one("#customer-name", Static).update(Text(details.name or "(no name on file)", style="bold"))
+        masked = (
+            bool(services and services.settings.mask_identifiers)
+            and not self.till.session.reveal_identifiers
+        )
+        self.query_one("#customer-name", Static).update(
+            Text(details.name or "(no name on file)", style="bold")
+        )
         tier = details.programs[0].current_slab if details.programs else None
         kind = "Loyalty member" if details.loyalty_type == "loyalty" else "Not a loyalty member"
         self.query_one("#customer-tier", Static).update(f"{kind}{f' · {tier}' if tier else ''}")
@@ -110,7 +129,9 @@ class CustomerScreen(TillScreen[None]):
             return "all programs"
         program_id = services.settings.program_id if services else None
         programs = self.lookup.details.programs
-        chosen = next((p for p in programs if p.program_id == program_id), programs[0] if programs else None)
+        chosen = next(
+            (p for p in programs if p.program_id == program_id), programs[0] if programs else None
+        )
         return chosen.program_title if chosen else "default program"
 
     def _fill_programs(self) -> None:
@@ -119,8 +140,12 @@ class CustomerScreen(TillScreen[None]):
         programs = self.lookup.details.programs
         self.query_one("#programs-box").display = len(programs) > 1
         for program in programs:
-            figures = (program.loyalty_points, program.lifetime_points, program.delayed_points,
-                       program.total_available_points)
+            figures = (
+                program.loyalty_points,
+                program.lifetime_points,
+                program.delayed_points,
+                program.total_available_points,
+            )
             table.add_row(
                 program.program_title,
                 program.current_slab or "—",
@@ -180,6 +205,8 @@ class CustomerScreen(TillScreen[None]):
         self.action_refresh()
 
     def palette_commands(self):
-        yield SystemCommand("Claim a bill", "Claim a recent non-member bill for this customer", self.action_claim)
+        yield SystemCommand(
+            "Claim a bill", "Claim a recent non-member bill for this customer", self.action_claim
+        )
         yield SystemCommand("Requests", "This customer's retro requests", self.action_requests)
         yield SystemCommand("Refresh", "Fetch the customer and points again", self.action_refresh)

@@ -27,9 +27,15 @@ SCREENS = [
 
 
 def key_display(keys: str) -> str:
-    return " / ".join(key.strip().replace("ctrl+", "Ctrl+").replace("escape", "Esc")
-                      .replace("enter", "Enter").replace("pagedown", "PgDn")
-                      .replace("pageup", "PgUp") for key in keys.split(","))
+    return " / ".join(
+        key.strip()
+        .replace("ctrl+", "Ctrl+")
+        .replace("escape", "Esc")
+        .replace("enter", "Enter")
+        .replace("pagedown", "PgDn")
+        .replace("pageup", "PgUp")
+        for key in keys.split(",")
+    )
 
 
 def bindings_table(app_class: type, app_keymap: dict[str, str]) -> Table:
@@ -61,4 +67,6 @@ class HelpScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#help-table", Static).update(bindings_table(type(self.app), self.till.keymap))
+        self.query_one("#help-table", Static).update(
+            bindings_table(type(self.app), self.till.keymap)
+        )

@@ -72,12 +72,16 @@ class LookupScreen(TillScreen[None]):
 
     def show_unsent_claims(self, count: int) -> None:
         line = self.query_one("#lookup-unsent", Static)
-        line.update(f"{count} claim{'s' if count != 1 else ''} not yet confirmed by the server — "
-                    "checked again at every start, or now: Ctrl+P › Check unsent claims")
+        line.update(
+            f"{count} claim{'s' if count != 1 else ''} not yet confirmed by the server — "
+            "checked again at every start, or now: Ctrl+P › Check unsent claims"
+        )
         line.display = count > 0
 
     def on_services_failed(self, message: ServicesFailed) -> None:
-        self.query_one(ErrorPanel).show_message("The app could not start its connection", message.reason)
+        self.query_one(ErrorPanel).show_message(
+            "The app could not start its connection", message.reason
+        )
 
     def clear_form(self) -> None:
         self.workers.cancel_group(self, "lookup")
@@ -130,7 +134,9 @@ class LookupScreen(TillScreen[None]):
             first_bad.focus()
             return
         if not identifiers:
-            panel.show_message("Type or scan at least one identifier", "Mobile, email, external ID or card.")
+            panel.show_message(
+                "Type or scan at least one identifier", "Mobile, email, external ID or card."
+            )
             return
         panel.clear()
         self._look_up(tuple(identifiers))

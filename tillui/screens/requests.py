@@ -46,10 +46,22 @@ class RequestsScreen(TillScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="requests.back"),
         # Grouped: one footer entry for both page keys, so the footer fits 80 columns.
-        Binding("pageup,p", "previous_page", "Previous page", id="requests.previous_page",
-                key_display="PgUp", group=PAGE_KEYS),
-        Binding("pagedown,n", "next_page", "Next page", id="requests.next_page",
-                key_display="PgDn", group=PAGE_KEYS),
+        Binding(
+            "pageup,p",
+            "previous_page",
+            "Previous page",
+            id="requests.previous_page",
+            key_display="PgUp",
+            group=PAGE_KEYS,
+        ),
+        Binding(
+            "pagedown,n",
+            "next_page",
+            "Next page",
+            id="requests.next_page",
+            key_display="PgDn",
+            group=PAGE_KEYS,
+        ),
         Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
         Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
         Binding("f", "cycle_filter", "Filter", id="requests.filter"),
@@ -86,7 +98,8 @@ class RequestsScreen(TillScreen[None]):
         lookup = self.till.session.lookup
         name = lookup.details.name if lookup is not None else ""
         self.query_one("#requests-title", Static).update(
-            f"Retro requests · {name}" if name else "Retro requests")
+            f"Retro requests · {name}" if name else "Retro requests"
+        )
         self.query_one("#requests-empty").display = False
         self.query_one(RequestsTable).display = False  # until the first page arrives
         self._show_filter()
@@ -196,10 +209,16 @@ class RequestsScreen(TillScreen[None]):
         view, pager = self._view, self._pager
         # Only while a PENDING request is on show, and only if a reload is one call: it costs
         # rate limit (a filtered page can span several hundred requests; F5 still reloads it).
-        if seconds and view is not None and pager is not None and view.has_pending \
-                and pager.reload_calls(view) == 1:
-            self._refresh_timer = self.set_timer(seconds, self._refresh_timer_fired,
-                                                 name="requests-auto-refresh")
+        if (
+            seconds
+            and view is not None
+            and pager is not None
+            and view.has_pending
+            and pager.reload_calls(view) == 1
+        ):
+            self._refresh_timer = self.set_timer(
+                seconds, self._refresh_timer_fired, name="requests-auto-refresh"
+            )
 
     def _stop_auto_refresh(self) -> None:
         if self._refresh_timer is not None:
@@ -247,8 +266,12 @@ class RequestsScreen(TillScreen[None]):
     def action_last_page(self) -> None:
         count = self._pager.page_count if self._pager is not None else None
         if count is None:
-            self.notify(f"The last {self._status} page is known once the scan reaches the end: "
-                        "PgDn scans on.", title="Last page", timeout=4)
+            self.notify(
+                f"The last {self._status} page is known once the scan reaches the end: "
+                "PgDn scans on.",
+                title="Last page",
+                timeout=4,
+            )
             return
         self._target = count - 1
         self._start_load()
@@ -286,15 +309,21 @@ class RequestsScreen(TillScreen[None]):
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Next page", "Next page of retro requests", self.action_next_page)
-        yield SystemCommand("Previous page", "Previous page of retro requests",
-                            self.action_previous_page)
+        yield SystemCommand(
+            "Previous page", "Previous page of retro requests", self.action_previous_page
+        )
         yield SystemCommand("First page", "First page of retro requests", self.action_first_page)
         yield SystemCommand("Last page", "Last page of retro requests", self.action_last_page)
         yield SystemCommand("Refresh requests", "Fetch this page again", self.action_refresh)
-        yield SystemCommand("Request detail", "Every field of the highlighted request",
-                            self.action_detail)
-        yield SystemCommand("Show every status", "Retro requests in every status",
-                            lambda: self.set_filter(None))
+        yield SystemCommand(
+            "Request detail", "Every field of the highlighted request", self.action_detail
+        )
+        yield SystemCommand(
+            "Show every status", "Retro requests in every status", lambda: self.set_filter(None)
+        )
         for status in STATUSES:
-            yield SystemCommand(f"Show {status} requests", f"Only {status} retro requests",
-                                lambda status=status: self.set_filter(status))
+            yield SystemCommand(
+                f"Show {status} requests",
+                f"Only {status} retro requests",
+                lambda status=status: self.set_filter(status),
+            )

@@ -33,8 +33,13 @@ class SettingsScreen(TillScreen[None]):
     scan_starts_lookup = True
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="settings.back"),
-        Binding("t,f5,ctrl+r", "test_connection", "Test", id="settings.test",
-                tooltip="Sign in with these settings and make one lookup"),
+        Binding(
+            "t,f5,ctrl+r",
+            "test_connection",
+            "Test",
+            id="settings.test",
+            tooltip="Sign in with these settings and make one lookup",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -71,7 +76,8 @@ class SettingsScreen(TillScreen[None]):
         except Exception as error:  # noqa: BLE001 - the reason is shown, never raised
             self.query_one("#settings-loading").display = False
             self.query_one(ErrorPanel).show_message(
-                "The settings could not be loaded", f"{error} — see `tillui config show`.")
+                "The settings could not be loaded", f"{error} — see `tillui config show`."
+            )
             return
         self.query_one("#settings-loading").display = False
         self._show(services)
@@ -81,8 +87,7 @@ class SettingsScreen(TillScreen[None]):
 
         settings = services.settings
         till = f"till {settings.till_id}" if settings.till_id else "no till"
-        self.query_one("#settings-till", Static).update(
-            "DEMO sandbox" if services.demo else till)
+        self.query_one("#settings-till", Static).update("DEMO sandbox" if services.demo else till)
         self.query_one("#settings-path", Static).update(_source_text(services))
         unknown = "demo" if services.demo else "-"
         rows = setting_rows(settings, services.secrets, services.origins, unknown_origin=unknown)
@@ -108,8 +113,9 @@ class SettingsScreen(TillScreen[None]):
         panel.border_title = row.key
         text = Text()
         text.append(row.value, style="bold")
-        text.append(f"   from {row.origin}" if row.origin != "-" else "   not set anywhere",
-                    style="dim")
+        text.append(
+            f"   from {row.origin}" if row.origin != "-" else "   not set anywhere", style="dim"
+        )
         text.append("\n" + (row.help or "(no description)"))
         panel.update(text)
 
@@ -134,8 +140,11 @@ class SettingsScreen(TillScreen[None]):
             if missing:
                 ok, line = False, f"FAILED: {missing}"
             else:
-                ok, line = await check_connection(settings, secrets,
-                                                  transport=(services.demo.transport if services.demo else None))
+                ok, line = await check_connection(
+                    settings,
+                    secrets,
+                    transport=(services.demo.transport if services.demo else None),
+                )
                 if ok and secrets.workflow_token is None:
                     line += f"\n{NO_CLAIMS_NOTE}"
         except Exception as error:  # noqa: BLE001 - a verdict, never a traceback
@@ -146,15 +155,19 @@ class SettingsScreen(TillScreen[None]):
         verdict.add_class("-ok" if ok else "-failed")
 
     def palette_commands(self):
-        yield SystemCommand("Test connection", "Sign in with these settings and make one lookup",
-                            self.action_test_connection)
+        yield SystemCommand(
+            "Test connection",
+            "Sign in with these settings and make one lookup",
+            self.action_test_connection,
+        )
 
 
 def _source_text(services: Services) -> Text:
     read_only = " Read-only (kiosk mode)." if services.settings.kiosk else ""
     if services.demo is not None:
-        return Text(f"Demo: built-in sandbox settings, no config file is read.{read_only}",
-                    style="dim")
+        return Text(
+            f"Demo: built-in sandbox settings, no config file is read.{read_only}", style="dim"
+        )
     text = Text("Config: ", style="dim")
     text.append(str(services.config_path) if services.config_path else "(none)")
     text.append(f"\nChange values with `tillui config set`.{read_only}", style="dim")

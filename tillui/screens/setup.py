@@ -46,23 +46,43 @@ class SetupField:
 
 
 SECTIONS: tuple[tuple[str, tuple[SetupField, ...]], ...] = (
-    ("This till", (
-        SetupField("till_id", "Till ID", "id", "e.g. 50682289"),
-        SetupField("store_id", "Store ID", "id", "e.g. 50682288"),
-        SetupField("zone_id", "Zone ID", "id", "e.g. 50682286"),
-        SetupField("concept_id", "Concept ID", "id", "e.g. 50678331"),
-    )),
-    ("Intouch", (
-        SetupField("api_base_url", "API base URL", "url", "https://<cluster>.api.capillarytech.com"),
-        SetupField("workflow_base_url", "Workflow URL", "url", "https://<cluster>crm.cc.capillarytech.com"),
-        SetupField("org_id", "Org ID", "id", "e.g. 50672"),
-    )),
-    ("Sign-in", (
-        SetupField("username", "Till username", "text", "e.g. store.server"),
-        SetupField("password", "Password", "secret"),
-        SetupField("workflow_token", "Workflow token", "optional_secret",
-                   "optional; needed to send claims"),
-    )),
+    (
+        "This till",
+        (
+            SetupField("till_id", "Till ID", "id", "e.g. 50682289"),
+            SetupField("store_id", "Store ID", "id", "e.g. 50682288"),
+            SetupField("zone_id", "Zone ID", "id", "e.g. 50682286"),
+            SetupField("concept_id", "Concept ID", "id", "e.g. 50678331"),
+        ),
+    ),
+    (
+        "Intouch",
+        (
+            SetupField(
+                "api_base_url", "API base URL", "url", "https://<cluster>.api.capillarytech.com"
+            ),
+            SetupField(
+                "workflow_base_url",
+                "Workflow URL",
+                "url",
+                "https://<cluster>crm.cc.capillarytech.com",
+            ),
+            SetupField("org_id", "Org ID", "id", "e.g. 50672"),
+        ),
+    ),
+    (
+        "Sign-in",
+        (
+            SetupField("username", "Till username", "text", "e.g. store.server"),
+            SetupField("password", "Password", "secret"),
+            SetupField(
+                "workflow_token",
+                "Workflow token",
+                "optional_secret",
+                "optional; needed to send claims",
+            ),
+        ),
+    ),
 )
 FIELDS: tuple[SetupField, ...] = tuple(field for _, fields in SECTIONS for field in fields)
 CONNECTION_FIELDS = ("api_base_url", "username", "password")
@@ -94,10 +114,20 @@ class SetupScreen(TillScreen[bool]):
     AUTO_FOCUS = "#setup-till_id"
     BINDINGS = [
         Binding("escape", "quit_setup", "Quit setup", id="setup.quit"),
-        Binding("f5,ctrl+r", "test_connection", "Test", id="setup.test",
-                tooltip="Sign in with these answers and make one lookup"),
-        Binding("f9,ctrl+o", "save", "Save", id="setup.save",
-                tooltip="Write config.toml and secrets.toml, then start"),
+        Binding(
+            "f5,ctrl+r",
+            "test_connection",
+            "Test",
+            id="setup.test",
+            tooltip="Sign in with these answers and make one lookup",
+        ),
+        Binding(
+            "f9,ctrl+o",
+            "save",
+            "Save",
+            id="setup.save",
+            tooltip="Write config.toml and secrets.toml, then start",
+        ),
         Binding("down", "app.focus_next", "Next field", id="setup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="setup.previous", show=False),
         # The app's settings key would open a screen with nothing to show yet.
@@ -118,13 +148,18 @@ class SetupScreen(TillScreen[bool]):
                 for field in fields:
                     with Horizontal(classes="setup-row", id=f"row-{field.name}"):
                         yield Label(field.label, classes="setup-label")
-                        yield Input(placeholder=field.placeholder, id=f"setup-{field.name}",
-                                    password=field.kind in ("secret", "optional_secret"))
+                        yield Input(
+                            placeholder=field.placeholder,
+                            id=f"setup-{field.name}",
+                            password=field.kind in ("secret", "optional_secret"),
+                        )
                         yield Static("", classes="setup-note", id=f"note-{field.name}")
         with Horizontal(id="setup-test"):
             yield Spinner(id="setup-testing")
-            yield Static("F5 (Ctrl+R) tests the connection; F9 (Ctrl+O) saves and starts.",
-                         id="setup-verdict")
+            yield Static(
+                "F5 (Ctrl+R) tests the connection; F9 (Ctrl+O) saves and starts.",
+                id="setup-verdict",
+            )
         yield ErrorPanel(id="setup-error")
         yield Footer(compact=True)
 
@@ -202,8 +237,10 @@ class SetupScreen(TillScreen[bool]):
 
         values = {field.name: self._value(field.name) for field in FIELDS}
         password, token = values.pop("password"), values.pop("workflow_token")
-        secrets = Secrets(password=SecretStr(password) if password else None,
-                          workflow_token=SecretStr(token) if token else None)
+        secrets = Secrets(
+            password=SecretStr(password) if password else None,
+            workflow_token=SecretStr(token) if token else None,
+        )
         for name in ("api_base_url", "workflow_base_url"):
             if not values[name]:
                 del values[name]  # the model's default, not an empty URL (test before filling all)
@@ -256,15 +293,22 @@ class SetupScreen(TillScreen[bool]):
         settings, secrets = self._answers()
         try:
             await asyncio.to_thread(
-                write_initial_config, self.config_path,
-                till_id=settings.till_id, store_id=settings.store_id, zone_id=settings.zone_id,
-                concept_id=settings.concept_id, api_base_url=settings.api_base_url,
-                workflow_base_url=settings.workflow_base_url, org_id=settings.org_id,
-                username=settings.username, secrets=secrets,
+                write_initial_config,
+                self.config_path,
+                till_id=settings.till_id,
+                store_id=settings.store_id,
+                zone_id=settings.zone_id,
+                concept_id=settings.concept_id,
+                api_base_url=settings.api_base_url,
+                workflow_base_url=settings.workflow_base_url,
+                org_id=settings.org_id,
+                username=settings.username,
+                secrets=secrets,
             )
         except Exception as error:  # noqa: BLE001 - ConfigError and OS errors alike: shown
-            self.query_one(ErrorPanel).show_message("The configuration could not be saved",
-                                                    str(error))
+            self.query_one(ErrorPanel).show_message(
+                "The configuration could not be saved", str(error)
+            )
             return
         self._finished = True
         self.app.notify(f"Saved {self.config_path}", title="Set up")

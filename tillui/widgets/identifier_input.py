@@ -51,4 +51,6 @@ class IdentifierInput(Input):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
-        self.border_subtitle = "" if result is None or result.is_valid else result.failure_descriptions[0]
+        self.border_subtitle = (
+            "" if result is None or result.is_valid else result.failure_descriptions[0]
+        )

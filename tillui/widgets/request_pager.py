@@ -182,8 +182,15 @@ class RequestPager:
             if scan is None:
                 return shown
             mark = self._marks[page]
-            shown = RequestsView(tuple(scan.items), page, scan.total, self.status, mark.offset,
-                                 scan.end, mark.found_before + len(scan.items))
+            shown = RequestsView(
+                tuple(scan.items),
+                page,
+                scan.total,
+                self.status,
+                mark.offset,
+                scan.end,
+                mark.found_before + len(scan.items),
+            )
             if page >= index:
                 return shown
             page += 1
@@ -247,10 +254,14 @@ def describe(view: RequestsView, pager: RequestPager) -> str:
     if found_total is not None and pages is not None:
         if found_total == 0:
             return f"{view.status} — none among {_count(view.total, 'request')}"
-        return (f"{view.status} — page {view.index + 1} of {pages} — "
-                f"{found_total:,} found in all {view.total:,}")
-    return (f"{view.status} — page {view.index + 1} — "
-            f"{view.found:,} found in {view.end:,} of {view.total:,} scanned")
+        return (
+            f"{view.status} — page {view.index + 1} of {pages} — "
+            f"{found_total:,} found in all {view.total:,}"
+        )
+    return (
+        f"{view.status} — page {view.index + 1} — "
+        f"{view.found:,} found in {view.end:,} of {view.total:,} scanned"
+    )
 
 
 def empty_message(view: RequestsView, pager: RequestPager) -> str:
@@ -260,8 +271,10 @@ def empty_message(view: RequestsView, pager: RequestPager) -> str:
     if view.status is None:
         return "No requests on this page"
     if pager.found_total is None:
-        return (f"No {view.status} requests among {view.start + 1:,}–{view.end:,} of "
-                f"{view.total:,} — PgDn scans on")
+        return (
+            f"No {view.status} requests among {view.start + 1:,}–{view.end:,} of "
+            f"{view.total:,} — PgDn scans on"
+        )
     if pager.found_total == 0:
         return f"No {view.status} requests for this customer"
     return f"No more {view.status} requests"

@@ -113,8 +113,10 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
             self.add_row(
                 status,
                 Text(format_local(request.added_on, self._clock), style=row_style),
-                Text("—" if request.transaction_id is None else str(request.transaction_id),
-                     style=row_style),
+                Text(
+                    "—" if request.transaction_id is None else str(request.transaction_id),
+                    style=row_style,
+                ),
                 Text(_fit(added_by_text(request), _BY_WIDTH), style=row_style),
                 Text(_fit(request.reason or "—", self._reason_width), style=row_style),
                 key=str(position),

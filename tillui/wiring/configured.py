@@ -44,5 +44,11 @@ def configured_services(
     client = IntouchClient(resolved.settings, resolved.secrets)
     outbox = ClaimsOutbox(claims_outbox_path(resolved.till))
     claims = ClaimService(client, outbox, resolved.settings, resolved.secrets)
-    return Services(resolved.settings, resolved.secrets, client, claims,
-                    origins=resolved.origins, config_path=resolved.path)
+    return Services(
+        resolved.settings,
+        resolved.secrets,
+        client,
+        claims,
+        origins=resolved.origins,
+        config_path=resolved.path,
+    )

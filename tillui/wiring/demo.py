@@ -37,17 +37,26 @@ def demo_services(
     from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
 
     clock = clock or SystemClock()
-    config = SandboxConfig(seed=42, now=lambda: clock.now().astimezone(UTC),
-                           **dict(sandbox_options or {}))
+    config = SandboxConfig(
+        seed=42, now=lambda: clock.now().astimezone(UTC), **dict(sandbox_options or {})
+    )
     sandbox = create_app(config)
     folder = Path(tempfile.mkdtemp(prefix="tillui-demo-"))
     journal = write_demo_journal(folder / "recent-bills.jsonl", sandbox.state.sandbox)
     settings = Settings(
-        till_id=str(DEMO.till_id), store_id=str(DEMO.store_id), zone_id=str(DEMO.zone_id),
-        concept_id=str(DEMO.concept_id), api_base_url=DEMO_HOST, workflow_base_url=DEMO_HOST,
-        org_id=DEMO.org_id, username=DEMO.username, client_signature="tillui-demo",
-        retro_max_age_days=config.retro_max_age_days, retro_delay_hours=config.retro_delay_hours,
-        bills_journal=journal, **dict(flags or {}),
+        till_id=str(DEMO.till_id),
+        store_id=str(DEMO.store_id),
+        zone_id=str(DEMO.zone_id),
+        concept_id=str(DEMO.concept_id),
+        api_base_url=DEMO_HOST,
+        workflow_base_url=DEMO_HOST,
+        org_id=DEMO.org_id,
+        username=DEMO.username,
+        client_signature="tillui-demo",
+        retro_max_age_days=config.retro_max_age_days,
+        retro_delay_hours=config.retro_delay_hours,
+        bills_journal=journal,
+        **dict(flags or {}),
     )
     secrets = Secrets(password=DEMO.password, workflow_token=DEMO.workflow_token)
     transport = httpx.ASGITransport(app=sandbox)
@@ -58,7 +67,11 @@ def demo_services(
         f"email {DEMO.meera.email} + mobile {DEMO.meera.mobile}",
         f"mobile {DEMO.nikhil.mobile} (registered 1 h ago)",
     ]
-    info = DemoInfo(hints=hints, sandbox=sandbox, transport=transport,
-                    cleanup=lambda: shutil.rmtree(folder, ignore_errors=True))
+    info = DemoInfo(
+        hints=hints,
+        sandbox=sandbox,
+        transport=transport,
+        cleanup=lambda: shutil.rmtree(folder, ignore_errors=True),
+    )
     origins = {name: "demo" for name in Settings.model_fields}
     return Services(settings, secrets, client, claims, origins=origins, demo=info)

@@ -37,8 +37,12 @@ class ConfirmClaimDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-claim", classes="dialog"):
             yield Static("Claim this bill for the customer?", classes="dialog-title")
-            for label, value in (("Customer", self.summary.customer), ("Bill", self.summary.bill_number),
-                                 ("Billed", self.summary.billed), ("Amount", self.summary.amount)):
+            for label, value in (
+                ("Customer", self.summary.customer),
+                ("Bill", self.summary.bill_number),
+                ("Billed", self.summary.billed),
+                ("Amount", self.summary.amount),
+            ):
                 yield Static(Text.assemble((f"{label:<9}", "dim"), value), classes="dialog-row")
             yield Input(placeholder="Note (optional)", id="claim-note", max_length=200)
             yield Static("[b]Enter[/b] claim   [b]Esc[/b] cancel", classes="dialog-keys")
