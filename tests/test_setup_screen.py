@@ -157,7 +157,7 @@ async def test_inline_validation_and_refused_save(config_path: Path, clock) -> N
         await pilot.press("T", "1")
         await pilot.press("tab")  # leaving the empty store field marks it as needed
         await pilot.press("tab")
-        assert str(screen.query_one("#note-store_id", Static).render()) == "needed"
+        assert str(screen.query_one("#note-store_id", Static).render()) == "✗ needed"
         assert screen.query_one("#row-store_id").has_class("-invalid")
         fill(screen, api_base_url="eu.api.capillarytech.com")
         await pilot.pause()
@@ -202,7 +202,7 @@ async def test_connection_test_needs_url_and_credentials(config_path: Path, cloc
         screen = await setup_shown(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot)
-        assert "Fill in the fields marked in red" in str(
+        assert "Fill in the fields marked ✗" in str(
             screen.query_one("#setup-verdict", Static).render()
         )
         assert app.focused is screen.query_one("#setup-username", Input)

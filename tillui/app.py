@@ -51,8 +51,8 @@ class TillApp(TerminalGuard, App[None]):
     # screens need the 80 columns for their own actions. Help and the palette list them all.
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
-        Binding("f1,ctrl+g", "help", "Help", id="app.help"),
-        Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
+        Binding("ctrl+g,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+t,f2", "settings", "Settings", id="app.settings", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS

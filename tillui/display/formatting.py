@@ -20,3 +20,11 @@ def format_amount(value: float | Decimal | None, currency: str | None = None) ->
         return "—"
     text = f"{Decimal(str(value)):,.2f}"
     return f"{currency} {text}" if currency else text
+
+
+INVALID_MARK = "✗"
+"""Starts the message beside an invalid field, so it is seen without colour too (NO_COLOR)."""
+
+
+def invalid_text(message: str) -> str:
+    return f"{INVALID_MARK} {message}"

@@ -39,7 +39,7 @@ class ClaimScreen(TillScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="claim.back"),
         Binding("slash,s", "search", "Search receipt", id="claim.search"),
-        Binding("f5,ctrl+r", "reload", "Reload", id="claim.reload"),
+        Binding("ctrl+r,f5", "reload", "Reload", id="claim.reload"),
     ]
 
     def __init__(self) -> None:

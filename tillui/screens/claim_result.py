@@ -37,7 +37,7 @@ class ClaimResultScreen(TillScreen[None]):
     scan_starts_lookup = True
     BINDINGS = [
         Binding("enter,escape", "done", "Done", id="claim_result.done"),
-        Binding("f5,ctrl+r", "refresh", "Refresh state", id="claim_result.refresh"),
+        Binding("ctrl+r,f5", "refresh", "Refresh state", id="claim_result.refresh"),
         Binding("r", "requests", "Requests", id="claim_result.requests"),
     ]
 

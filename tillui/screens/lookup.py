@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
+from tillui.display.formatting import INVALID_MARK, invalid_text
 from tillui.messages import ServicesFailed
 from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
@@ -29,7 +30,7 @@ class LookupScreen(TillScreen[None]):
         Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
         Binding("escape", "clear", "Clear", id="lookup.clear"),
         # The app's own keys, shown here on the home screen (see TillApp.BINDINGS).
-        Binding("f2,ctrl+t", "app.settings", "Settings", id="lookup.settings"),
+        Binding("ctrl+t,f2", "app.settings", "Settings", id="lookup.settings"),
         Binding("ctrl+q", "app.quit", "Quit", id="lookup.quit"),
         Binding("down", "app.focus_next", "Next field", id="lookup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="lookup.previous", show=False),
@@ -123,14 +124,17 @@ class LookupScreen(TillScreen[None]):
                 continue
             checked = check(field.kind, field.value, phone_region=self._phone_region())
             if checked.identifier is None:
-                field.border_subtitle = checked.error or "Not valid"
+                field.border_subtitle = invalid_text(checked.error or "Not valid")
                 field.add_class("-invalid")
                 first_bad = first_bad or field
             else:
                 identifiers.append(checked.identifier)
         panel = self.query_one(ErrorPanel)
         if first_bad is not None:
-            panel.show_message("Fix the field marked in red", "Nothing was sent.")
+            panel.show_message(
+                f"Fix the field marked {INVALID_MARK}",
+                "Its problem is written under it. Nothing was sent.",
+            )
             first_bad.focus()
             return
         if not identifiers:

@@ -65,7 +65,7 @@ class RequestsScreen(TillScreen[None]):
         Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
         Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
         Binding("f", "cycle_filter", "Filter", id="requests.filter"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="requests.refresh"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="requests.refresh"),
         Binding("enter", "detail", "Detail", id="requests.detail"),
     ]
 

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
+from tillui.display.formatting import INVALID_MARK, invalid_text
 from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
@@ -115,14 +116,14 @@ class SetupScreen(TillScreen[bool]):
     BINDINGS = [
         Binding("escape", "quit_setup", "Quit setup", id="setup.quit"),
         Binding(
-            "f5,ctrl+r",
+            "ctrl+r,f5",
             "test_connection",
             "Test",
             id="setup.test",
             tooltip="Sign in with these answers and make one lookup",
         ),
         Binding(
-            "f9,ctrl+o",
+            "ctrl+o,f9",
             "save",
             "Save",
             id="setup.save",
@@ -131,7 +132,7 @@ class SetupScreen(TillScreen[bool]):
         Binding("down", "app.focus_next", "Next field", id="setup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="setup.previous", show=False),
         # The app's settings key would open a screen with nothing to show yet.
-        Binding("f2,ctrl+t", "settings_not_yet", show=False, id="setup.settings"),
+        Binding("ctrl+t,f2", "settings_not_yet", show=False, id="setup.settings"),
     ]
 
     def __init__(self, config_path: Path) -> None:
@@ -157,7 +158,7 @@ class SetupScreen(TillScreen[bool]):
         with Horizontal(id="setup-test"):
             yield Spinner(id="setup-testing")
             yield Static(
-                "F5 (Ctrl+R) tests the connection; F9 (Ctrl+O) saves and starts.",
+                "Ctrl+R (F5) tests the connection; Ctrl+O (F9) saves and starts.",
                 id="setup-verdict",
             )
         yield ErrorPanel(id="setup-error")
@@ -197,7 +198,7 @@ class SetupScreen(TillScreen[bool]):
         shown = error if (value.strip() or report_empty) else None
         note = self.query_one(f"#note-{field.name}", Static)
         row = self.query_one(f"#row-{field.name}")
-        note.update(shown or "")
+        note.update(invalid_text(shown) if shown else "")
         row.set_class(shown is not None, "-invalid")
         return error is None
 
@@ -252,7 +253,9 @@ class SetupScreen(TillScreen[bool]):
         if self._check(CONNECTION_FIELDS):
             self._test_connection()
         else:
-            self._verdict("Fill in the fields marked in red to test the connection.", ok=False)
+            self._verdict(
+                f"Fill in the fields marked {INVALID_MARK} to test the connection.", ok=False
+            )
 
     @work(exclusive=True, group="setup-test", exit_on_error=False)
     async def _test_connection(self) -> None:
@@ -279,7 +282,7 @@ class SetupScreen(TillScreen[bool]):
     def action_save(self) -> None:
         panel = self.query_one(ErrorPanel)
         if not self._check(tuple(field.name for field in FIELDS)):
-            panel.show_message("Fix the fields marked in red", "Nothing was saved.")
+            panel.show_message(f"Fix the fields marked {INVALID_MARK}", "Nothing was saved.")
             return
         panel.clear()
         self._save()

@@ -9,6 +9,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
 from tillui.counter.identifier_types import IDENTIFIER_LABELS, IdentifierName
+from tillui.display.formatting import invalid_text
 
 PLACEHOLDERS: dict[IdentifierName, str] = {
     "mobile": "e.g. +91 98000 00001",
@@ -52,5 +53,7 @@ class IdentifierInput(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
         self.border_subtitle = (
-            "" if result is None or result.is_valid else result.failure_descriptions[0]
+            ""
+            if result is None or result.is_valid
+            else invalid_text(result.failure_descriptions[0])
         )
