@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tillui.clock import format_age, format_local
@@ -27,6 +26,15 @@ if TYPE_CHECKING:
 # Rows confirmed with the API as soon as the list shows: the newest claimable ones, which are
 # what a cashier picks almost every time. The rest are confirmed when chosen.
 CONFIRM_AHEAD = 8
+BILL_WIDTH = 16
+STATUS_WORDS = (
+    "Too old",
+    "Before registration",
+    "Cannot be claimed",
+    "Ready",
+    "Not yet checked",
+    "Claimed just now",
+)
 
 
 class BillsTable(DataTable):
@@ -52,9 +60,8 @@ class ClaimScreen(TillScreen[None]):
         return self._claiming
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="claim-head"):
-            yield Static("", id="claim-title")
-            yield Static("", id="claim-limits")
+        # The whole line is the title (a long name wraps); the limits sit under the bills.
+        yield Static("", id="claim-title")
         yield Input(
             placeholder="Receipt: bill number or transaction ID — type or scan, Enter",
             id="receipt",
@@ -68,10 +75,12 @@ class ClaimScreen(TillScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(BillsTable)
-        table.add_column("Bill", key="bill", width=10)
+        # Fixed widths that hold every status ("Before registration") at 80 columns: an auto
+        # width would stay as narrow as the first rows and cut later ones ("Cannot be claim").
+        table.add_column("Bill", key="bill", width=BILL_WIDTH)
         table.add_column("Billed", key="billed", width=17)
         table.add_column("Amount", key="amount", width=13)
-        table.add_column("Status", key="status")
+        table.add_column("Status", key="status", width=max(map(len, STATUS_WORDS)))
         self.query_one("#receipt").border_title = "Receipt search"
         table.border_title = "Recent non-member bills"
         lookup = self.till.session.lookup
@@ -92,8 +101,9 @@ class ClaimScreen(TillScreen[None]):
         lookup = self.till.session.lookup
         assert lookup is not None
         settings = services.settings
-        self.query_one("#claim-limits", Static).update(
-            f"up to {settings.retro_max_age_days} days · from {settings.retro_delay_hours} h before registration"
+        self.query_one(BillsTable).border_subtitle = (
+            f"up to {settings.retro_max_age_days} days · "
+            f"from {settings.retro_delay_hours} h before registration"
         )
         return ClaimContext(settings, lookup.details.registered_at, self.till.clock.now())
 
