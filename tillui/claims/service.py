@@ -152,6 +152,11 @@ class ClaimService:
             slot.set_result(outcome)
             return outcome
 
+    def bill_number_of(self, transaction_id: int) -> str | None:
+        """The bill number of a transaction claimed from this till (the outbox), if any."""
+        record = self._outbox.for_transaction(transaction_id)
+        return record.bill_number if record is not None else None
+
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
         return len(await asyncio.to_thread(self._outbox.unresolved))
