@@ -247,7 +247,12 @@ class ClaimScreen(TillScreen[None]):
         self._busy(True)
         try:
             services = await self.till.services()
-            found = await search_receipt(services.client, query, await self._claim_context())
+            found = await search_receipt(
+                services.client,
+                query,
+                await self._claim_context(),
+                known=self._candidates.values(),
+            )
         except Exception as error:  # noqa: BLE001 - shown, never raised
             panel.show_error(error)
             return

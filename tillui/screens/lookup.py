@@ -40,6 +40,8 @@ class LookupScreen(TillScreen[None]):
         with Horizontal(id="lookup-head"):
             yield Static("Find a customer", id="lookup-title")
             yield Static("", id="lookup-till")
+        # At the top: toasts appear bottom right and would cover it there.
+        yield Static("", id="lookup-unsent")
         with Vertical(id="lookup-fields"):
             for kind in IDENTIFIER_NAMES:
                 yield IdentifierInput(kind, self._phone_region)
@@ -50,7 +52,6 @@ class LookupScreen(TillScreen[None]):
         yield Spinner(id="lookup-loading")
         yield ErrorPanel(id="lookup-error")
         yield Static("", id="lookup-demo")
-        yield Static("", id="lookup-unsent")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -172,7 +173,8 @@ class LookupScreen(TillScreen[None]):
             lookup = await services.client.lookup(list(identifiers))
         except Exception as error:  # noqa: BLE001 - every failure is shown, none is raised
             self._set_busy(False)
-            self.query_one(ErrorPanel).show_error(error)
+            given = [identifier.name for identifier in identifiers]
+            self.query_one(ErrorPanel).show_error(error, given=given)
             return
         self._set_busy(False)
         self.till.session.start(identifiers, lookup)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -14,8 +16,8 @@ class ErrorPanel(Static):
     def on_mount(self) -> None:
         self.display = False
 
-    def show_error(self, error: BaseException) -> None:
-        title, advice = describe(error)
+    def show_error(self, error: BaseException, *, given: Iterable[str] = ()) -> None:
+        title, advice = describe(error, given=given)
         self.show_message(title, advice)
 
     def show_message(self, title: str, advice: str = "") -> None:
