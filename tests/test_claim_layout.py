@@ -40,6 +40,7 @@ async def test_a_long_name_and_the_limits_are_both_shown_whole(make_app) -> None
         title = app.screen.query_one("#claim-title")
         shown = " ".join(line.strip() for line in visible_lines(title))
         assert f"Claim a bill for {LONG_NAME}" in shown
+        assert not title.region.overlaps(app.screen.query_one("#receipt").region)
         table = app.screen.query_one(BillsTable)
         assert "up to 30 days" in str(table.border_subtitle)
         assert "before registration" in str(table.border_subtitle)
@@ -60,3 +61,34 @@ async def test_every_status_word_fits_its_column(make_app) -> None:
         # Every column, and the scrollbar, fit inside the table's border at 80 columns.
         columns = sum(c.get_render_width(table) for c in table.ordered_columns)
         assert columns + 1 <= table.content_region.width
+
+
+VERY_LONG_NAME = "Aarav Venkataraghavan Docsample-Subramanian Ramachandran-Iyer"
+
+
+async def test_a_very_long_name_wraps_on_the_customer_and_requests_screens(make_app) -> None:
+    from tillui.screens.requests import RequestsScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.services()
+        await pilot.press(*DEMO.asha.mobile, "enter")
+        await settle(pilot)
+        lookup = app.session.lookup
+        first, _, last = VERY_LONG_NAME.partition(" ")
+        details = lookup.details.model_copy(update={"first_name": first, "last_name": last})
+        app.session.lookup = lookup.model_copy(update={"details": details})
+        app.screen.render_lookup()
+        await pilot.pause()
+        shown = " ".join(
+            line.strip() for line in visible_lines(app.screen.query_one("#customer-name"))
+        )
+        assert VERY_LONG_NAME in shown
+        assert "Loyalty member" in " ".join(visible_lines(app.screen.query_one("#customer-tier")))
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestsScreen)
+        title = app.screen.query_one("#requests-title")
+        shown = " ".join(line.strip() for line in visible_lines(title))
+        assert VERY_LONG_NAME in shown
+        assert app.screen.query_one("#requests-head").region.contains_region(title.region)
