@@ -91,10 +91,13 @@ def tmux() -> Iterator[Tmux]:
         terminal.kill()
 
 
-def start_demo(tmux: Tmux, tmp_path: Path, *, width: int = 80, height: int = 24) -> Path:
+def start_demo(
+    tmux: Tmux, tmp_path: Path, *, width: int = 80, height: int = 24, **extra_env: str
+) -> Path:
     log = tmp_path / "tillui.log"
     env = {
         "TERM": "xterm-256color",
+        **extra_env,
         "HOME": str(tmp_path),
         "TILLUI_LOG_FILE": str(log),
         "TILLUI_LOG_LEVEL": "WARNING",
@@ -134,3 +137,18 @@ def test_a_small_terminal_asks_to_be_enlarged_and_recovers(tmux: Tmux, tmp_path:
     tmux.wait_for("919800000001")
     tmux.resize(79, 24)
     tmux.wait_for("enlarge the terminal")
+
+
+def test_without_colour_or_function_keys_the_screen_still_says_it(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    start_demo(tmux, tmp_path, TERM="xterm", NO_COLOR="1")
+    screen = tmux.wait_for("Try: mobile")
+    assert "^g Help" in screen and "^t Settings" in screen and "f1" not in screen
+    assert "┏" in screen  # the focused field's heavy border
+    tmux.keys("Tab")
+    tmux.literal("not-an-email")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Fix the field marked ✗")
+    assert "✗ " in screen.split("Fix the field")[0]  # the mark under the field itself
+    assert "marked in red" not in screen
