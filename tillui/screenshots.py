@@ -56,6 +56,11 @@ async def settled(
         if loop.time() > deadline:
             raise TimeoutError("the app did not settle")
         await pilot.pause(0.02)
+    # A blinking cursor would be on or off depending on how long the scene took.
+    from textual.widgets import Input
+
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
 
 

@@ -23,12 +23,12 @@ from codecs import getincrementaldecoder
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.keys import Keys
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.driver import Driver
     from textual.message import Message
 
