@@ -122,7 +122,7 @@ def _from_keyring(till: str, fields: list[str]) -> list[tuple[str, str]]:
         import keyring  # optional: not a dependency
     except ImportError:
         return []
-    found = []
+    found: list[tuple[str, str]] = []
     for field in fields:
         try:
             value = keyring.get_password(

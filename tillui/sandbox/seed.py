@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Literal
 
 from .bulk import BulkHistory
 from .config import SandboxConfig
@@ -142,7 +143,9 @@ def _named(
         "externalId": person.external_id,
         "cardnumber": person.card_number,
     }
-    loyalty = "loyalty" if person.loyalty_type == "loyalty" else "non_loyalty"
+    loyalty: Literal["loyalty", "non_loyalty"] = (
+        "loyalty" if person.loyalty_type == "loyalty" else "non_loyalty"
+    )
     return Customer(
         person.customer_id,
         person.first_name,

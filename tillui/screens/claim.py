@@ -79,7 +79,6 @@ class ClaimScreen(TillScreen[None]):
         self.query_one("#claim-title", Static).update(
             Text(f"Claim a bill for {name}", style="bold")
         )
-        self.query_one("#claim-loading").display = False
         table.focus()
         self.action_reload()
 

@@ -72,7 +72,6 @@ class CustomerScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#customer-loading").display = False
         table = self.query_one("#programs", DataTable)
         table.add_columns("Program", "Tier", "Points", "Lifetime", "Delayed", "Available")
         self.query_one("#programs-box").border_title = "Programs"

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Footer, Static
 
 from tillui.screens.base import TillScreen
@@ -38,11 +39,11 @@ def key_display(keys: str) -> str:
     )
 
 
-def bindings_table(app_class: type, app_keymap: dict[str, str]) -> Table:
+def bindings_table(app_class: type[DOMNode], app_keymap: dict[str, str]) -> Table:
     table = Table(expand=True, box=None, pad_edge=False, show_header=False)
     table.add_column("Keys", style="bold", width=22)
     table.add_column("Action")
-    owners = [("Everywhere", app_class)]
+    owners: list[tuple[str, type[DOMNode]]] = [("Everywhere", app_class)]
     owners += [(title, getattr(import_module(module), name)) for title, module, name in SCREENS]
     for title, owner in owners:
         table.add_row(Text(title, style="underline"), "")

@@ -53,9 +53,6 @@ class LookupScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#lookup-loading").display = False
-        self.query_one("#lookup-demo").display = False
-        self.query_one("#lookup-unsent").display = False
         if self.till.demo:
             self.query_one("#lookup-till", Static).update("DEMO sandbox")
 

@@ -100,8 +100,6 @@ class RequestsScreen(TillScreen[None]):
         self.query_one("#requests-title", Static).update(
             f"Retro requests · {name}" if name else "Retro requests"
         )
-        self.query_one("#requests-empty").display = False
-        self.query_one(RequestsTable).display = False  # until the first page arrives
         self._show_filter()
         self._start_load()
 

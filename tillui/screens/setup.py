@@ -178,7 +178,6 @@ class SetupScreen(TillScreen[bool]):
     def on_mount(self) -> None:
         from tillui.config.settings import Settings
 
-        self.query_one("#setup-testing").display = False
         for name in ("api_base_url", "workflow_base_url"):  # the EU cluster: edit for others
             self._input(name).value = str(Settings.model_fields[name].default)
 
@@ -244,7 +243,7 @@ class SetupScreen(TillScreen[bool]):
         for name in ("api_base_url", "workflow_base_url"):
             if not values[name]:
                 del values[name]  # the model's default, not an empty URL (test before filling all)
-        return Settings(**values), secrets
+        return Settings.model_validate(values), secrets
 
     # -- actions -------------------------------------------------------------------------------
 

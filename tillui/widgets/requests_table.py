@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from tillui.clock import format_local
 
@@ -136,7 +137,7 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
         width = self._fitting_reason_width()
         if width != self._reason_width and "reason" in self.columns:
             self._reason_width = width
-            self.columns["reason"].width = width
+            self.columns[ColumnKey("reason")].width = width
             row = self.cursor_row
             self._fill()
             if self._items:

@@ -29,6 +29,7 @@ def demo_services(
     sandbox_options: Mapping[str, Any] | None = None,
 ) -> Services:
     import httpx
+    from pydantic import SecretStr
 
     from tillui.api.client import IntouchClient
     from tillui.claims.outbox import ClaimsOutbox
@@ -58,7 +59,9 @@ def demo_services(
         bills_journal=journal,
         **dict(flags or {}),
     )
-    secrets = Secrets(password=DEMO.password, workflow_token=DEMO.workflow_token)
+    secrets = Secrets(
+        password=SecretStr(DEMO.password), workflow_token=SecretStr(DEMO.workflow_token)
+    )
     transport = httpx.ASGITransport(app=sandbox)
     client = IntouchClient(settings, secrets, transport=transport)
     claims = ClaimService(client, ClaimsOutbox(folder / "claims-demo.sqlite3"), settings, secrets)
