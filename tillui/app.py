@@ -255,11 +255,19 @@ class TillApp(App[None]):
     def action_settings(self) -> None:
         from tillui.screens.settings import SettingsScreen
 
-        if not isinstance(self.screen, SettingsScreen):
+        if isinstance(self.screen, TillCapabilities) and not self.screen.settings_ready:
+            self.notify("Settings can be shown once this till is set up.", severity="warning")
+        elif not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" (its help panel) would be a second help entry beside ours.
+        textual_help = (self.action_show_help_panel, self.action_hide_help_panel)
+        yield from (
+            command
+            for command in super().get_system_commands(screen)
+            if command.callback not in textual_help
+        )
         yield SystemCommand(
             "New customer", "Forget this customer and look up another", self.start_over
         )

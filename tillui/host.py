@@ -58,6 +58,9 @@ class TillCapabilities:
     customer_home: bool = False
     """The customer's own screen: where the cashier returns when a claim is done."""
 
+    settings_ready: bool = True
+    """False where the settings screen has nothing to show yet (the first-run setup)."""
+
     def customer_changed(self) -> None:
         """Something changed the customer's points or requests (a claim): show them afresh."""
 

@@ -5,9 +5,11 @@ Imports nothing but Textual at module level: this screen is the first frame.
 
 from __future__ import annotations
 
-from textual import on, work
+from dataclasses import replace
+
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -20,20 +22,31 @@ from tillui.widgets.identifier_input import IdentifierInput
 from tillui.widgets.spinner import Spinner
 
 SPINNER_DELAY = 0.15
+SHOWN_APP_KEYS = frozenset({"app.settings", "app.quit"})
 
 
 class LookupScreen(TillScreen[None]):
     _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
     BINDINGS = [
-        Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
+        # Priority: ahead of the focused field's own Enter, so this one binding is the only one
+        # (remapping `lookup.look_up` moves it, and the old key then does nothing here).
+        Binding("enter", "look_up", "Look up", id="lookup.look_up", priority=True),
         Binding("escape", "clear", "Clear", id="lookup.clear"),
-        # The app's own keys, shown here on the home screen (see TillApp.BINDINGS).
-        Binding("f2,ctrl+t", "app.settings", "Settings", id="lookup.settings"),
-        Binding("ctrl+q", "app.quit", "Quit", id="lookup.quit"),
         Binding("down", "app.focus_next", "Next field", id="lookup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="lookup.previous", show=False),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # The app's Quit and Settings keys (TillApp.BINDINGS) are hidden in deeper screens'
+        # footers, which need the 80 columns for their own keys; the home screen shows them.
+        return {
+            key: active._replace(binding=replace(active.binding, show=True))
+            if active.binding.id in SHOWN_APP_KEYS
+            else active
+            for key, active in super().active_bindings.items()
+        }
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="lookup-head"):
@@ -101,11 +114,6 @@ class LookupScreen(TillScreen[None]):
         self.action_look_up()
 
     # -- actions -------------------------------------------------------------------------------
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_look_up()
 
     def action_clear(self) -> None:
         self.clear_form()

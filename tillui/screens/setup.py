@@ -130,9 +130,8 @@ class SetupScreen(TillScreen[bool]):
         ),
         Binding("down", "app.focus_next", "Next field", id="setup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="setup.previous", show=False),
-        # The app's settings key would open a screen with nothing to show yet.
-        Binding("f2,ctrl+t", "settings_not_yet", show=False, id="setup.settings"),
     ]
+    settings_ready = False  # the settings screen would have nothing to show yet
 
     def __init__(self, config_path: Path) -> None:
         super().__init__()
@@ -316,9 +315,6 @@ class SetupScreen(TillScreen[bool]):
     def action_quit_setup(self) -> None:
         self._finished = True
         self.app.exit(return_code=2, message=QUIT_NOTE)
-
-    def action_settings_not_yet(self) -> None:
-        self.app.notify("Settings can be shown once this till is set up.", severity="warning")
 
     def on_unmount(self) -> None:
         # Removed without saving while the app runs on ("New customer" from the palette pops

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.binding import Binding
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
@@ -32,10 +31,9 @@ class IdentifierValidator(Validator):
 
 
 class IdentifierInput(Input):
-    """Label in the top border, the validation message in the bottom border: 3 rows in all."""
+    """Label in the top border, the validation message in the bottom border: 3 rows in all.
 
-    # Input's own Enter binding is hidden; this one shows the cashier what Enter does.
-    BINDINGS = [Binding("enter", "submit", "Look up", id="lookup.look_up")]
+    Enter belongs to the lookup screen's priority binding `lookup.look_up`, not to the field."""
 
     def __init__(self, kind: IdentifierName, region: Callable[[], str]) -> None:
         super().__init__(

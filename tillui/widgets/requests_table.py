@@ -57,8 +57,8 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
     """Row cursor only; page keys (PgUp/PgDn, Home/End, Enter) are left to the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False, id="requests.cursor_up"),
+        Binding("down", "cursor_down", "Cursor down", show=False, id="requests.cursor_down"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "requests-table--claimed",
