@@ -51,6 +51,10 @@ class Settings(BaseModel):
     username: str = ""
     """The till's API username (Basic auth). The password is a secret, never stored here."""
 
+    workflow_till_auth: bool = True
+    """Send the till's Basic or OAuth credentials on workflow gateway calls too (documents 002
+    and the approve/reject page list them among the prerequisites)."""
+
     retro_max_age_days: int = Field(default=30, ge=0)
     """A bill older than this many days cannot be claimed (TXN_MAX_ALLOWED_AGE_DAYS)."""
     retro_delay_hours: int = Field(default=3, ge=0)
