@@ -596,6 +596,21 @@ class ClaimService:
             request_id=answer.request_id,
             server_state=answer.state,
         )
+        if answer.state in REJECTED_STATES:
+            # Made, and failed at once (e.g. the bill was claimed elsewhere meanwhile): for
+            # the cashier a refusal; the bill may be claimed again if it still can be.
+            words = f"Intouch made request {answer.request_id} but it {answer.state.lower()}"
+            record = await asyncio.to_thread(
+                self._outbox.mark_rejected, claim.id, server_state=answer.state, error=words
+            )
+            return ClaimOutcome(
+                record,
+                "refused",
+                f"{words}: the bill was not added (already claimed, or not allowed). Check the "
+                "customer's requests.",
+                server_message=words,
+                posted=True,
+            )
         return ClaimOutcome(
             record,
             "sent",
