@@ -151,7 +151,13 @@ class Authenticator:
 
     async def headers(self, target: Target) -> dict[str, str]:
         if target is Target.WORKFLOW:
-            return workflow_headers(self._settings, self._secrets)
+            gateway = workflow_headers(self._settings, self._secrets)
+            if not self._settings.workflow_till_auth:
+                return gateway
+            return gateway | await self._till_headers()
+        return await self._till_headers()
+
+    async def _till_headers(self) -> dict[str, str]:
         if self._tokens is not None:
             return {OAUTH_HEADER: await self._tokens.current()}
         return {"Authorization": basic_authorization(self._settings, self._secrets)}
@@ -160,9 +166,10 @@ class Authenticator:
         self, target: Target, rejected: dict[str, str]
     ) -> dict[str, str] | None:
         """Headers worth one more try after a 401, or None when nothing can be renewed."""
-        if target is not Target.API or self._tokens is None:
+        if self._tokens is None or OAUTH_HEADER not in rejected:
             return None
-        return {OAUTH_HEADER: await self._tokens.renew_after_rejection(rejected[OAUTH_HEADER])}
+        renewed = await self._tokens.renew_after_rejection(rejected[OAUTH_HEADER])
+        return rejected | {OAUTH_HEADER: renewed}
 
     def oauth_credentials(self) -> dict[str, str]:
         """The JSON body of the token request."""

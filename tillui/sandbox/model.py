@@ -119,6 +119,8 @@ class WorkflowRequest:
     end_time: datetime | None
     task_payload: dict[str, Any]
     retro_request: RetroRequest
+    entity_info: dict[str, str] = field(default_factory=dict)
+    """The claim's entityInfo (tillId, storeId, zoneId, conceptId): what the list filters on."""
 
 
 def parse_id(text: str) -> int | None:

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from . import render
 from .web import ok, read_json, require_gateway_auth
 from .workflow import decide, get_request, submit_claim
+from .workflow_list import WorkflowQuery, list_requests
 
 RETRO_WORKFLOW_PATH = "/api_gateway/v2/request-workflow/RETRO-TRANSACTION"
 
@@ -28,8 +29,16 @@ async def read_request(request: Request) -> JSONResponse:
     return ok(render.workflow_request(get_request(state, request.path_params["request_id"])))
 
 
+async def list_workflow_requests(request: Request) -> JSONResponse:
+    state = require_gateway_auth(request)
+    query = WorkflowQuery.from_params(request.query_params)
+    found, total = list_requests(state, query)
+    return ok(render.workflow_page(found, page=query.page, limit=query.limit, total=total))
+
+
 routes = [
     Route(RETRO_WORKFLOW_PATH, claim, methods=["POST"]),
     Route(RETRO_WORKFLOW_PATH, decision, methods=["PUT"]),
+    Route("/api_gateway/v2/request-workflow/requests", list_workflow_requests, methods=["GET"]),
     Route("/api_gateway/v2/request-workflow/requests/{request_id}", read_request, methods=["GET"]),
 ]

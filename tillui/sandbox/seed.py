@@ -12,7 +12,7 @@ from typing import Literal
 from .bulk import BulkHistory
 from .config import SandboxConfig
 from .demo import DEMO, DemoCustomer
-from .faults import FaultInjector
+from .faults import FaultInjector, FaultMix
 from .model import (
     Customer,
     LineItem,
@@ -381,6 +381,11 @@ def build_state(config: SandboxConfig) -> SandboxState:
         transactions=transactions,
         retro_requests=requests,
         journal_transaction_ids=journal,
-        faults=FaultInjector(config.latency_seconds),
+        faults=FaultInjector(
+            config.latency_seconds,
+            FaultMix(config.fault_rate, config.seed, config.fault_delay_seconds)
+            if config.fault_rate > 0
+            else None,
+        ),
         _rng=random.Random(config.seed + 1),
     )
