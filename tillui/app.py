@@ -142,6 +142,26 @@ class TillApp(App[None]):
             self.set_keymap(self.keymap)
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
+        self._configure_scanner(settings)
+
+    def _configure_scanner(self, settings: Settings) -> None:
+        from tillui.counter.scan_classifier import ScanClassifier
+
+        self.scan_guard.configure(
+            max_gap=settings.scan_max_gap_ms / 1000,
+            min_length=settings.scan_min_length,
+            prefix=settings.scan_prefix,
+            suffix=settings.scan_suffix,
+            classifier=ScanClassifier.from_patterns(
+                {
+                    "cardnumber": settings.scan_card_pattern,
+                    "receipt": settings.scan_receipt_pattern,
+                    "mobile": settings.scan_mobile_pattern,
+                    "email": settings.scan_email_pattern,
+                    "externalId": settings.scan_external_id_pattern,
+                }
+            ),
+        )
 
     async def _reconcile_claims(self, services: Services, *, report_all: bool = False) -> None:
         """Settle claims whose answer never came (an earlier run, a dropped connection)."""
@@ -219,7 +239,19 @@ class TillApp(App[None]):
         await super().on_event(event)
 
     def on_scanned_code(self, message: ScannedCode) -> None:
-        self.start_over(scanned=message.code)
+        """A scan no screen took: a customer's code starts a new lookup."""
+        from tillui.counter.scan_classifier import identifier_kind
+
+        if identifier_kind(message.kind) is None:
+            what = "a receipt" if message.kind == "receipt" else "not a customer's code"
+            hint = " Claim (c) and scan it there." if message.kind == "receipt" else ""
+            self.notify(f"The scan was {what}.{hint}", title="Scan", timeout=4)
+            return
+        if any(isinstance(s, TillCapabilities) and s.busy for s in self.screen_stack):
+            self.notify("A claim is being sent: scan again in a moment.", title="Scan ignored")
+            return
+        self.start_over()
+        self.screen_stack[0].post_message(ScannedCode(message.code, message.kind))
 
     def _reset_if_idle(self) -> None:
         services = self._services

@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
-from tillui.messages import ServicesFailed
+from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
@@ -25,6 +25,7 @@ SPINNER_DELAY = 0.15
 class LookupScreen(TillScreen[None]):
     _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
+    scan_starts_lookup = True  # routed here: see on_scanned_code
     BINDINGS = [
         Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
         Binding("escape", "clear", "Clear", id="lookup.clear"),
@@ -100,6 +101,25 @@ class LookupScreen(TillScreen[None]):
         self.clear_form()
         field = self.query_one(f"#field-{guess_kind(code)}", IdentifierInput)
         field.value = code.strip()
+        field.focus()
+        self.action_look_up()
+
+    def on_scanned_code(self, message: ScannedCode) -> None:
+        """A scan lands in the field of its kind (whatever had the focus) and looks up at once."""
+        from tillui.counter.scan_classifier import identifier_kind
+
+        message.stop()
+        kind = identifier_kind(message.kind)
+        if kind is None:
+            what = (
+                "a receipt: look up the customer first, then claim (c) and scan it there"
+                if message.kind == "receipt"
+                else "not a card, mobile, email or external ID (see the scan patterns in Settings)"
+            )
+            self.notify(f"The scan was {what}.", title="Scan", timeout=5)
+            return
+        field = self.query_one(f"#field-{kind}", IdentifierInput)
+        field.value = message.code
         field.focus()
         self.action_look_up()
 
