@@ -29,6 +29,7 @@ from tillui.session import Session
 if TYPE_CHECKING:
     from tillui.clock import Clock
     from tillui.config.settings import Settings
+    from tillui.screens.dialogs.confirm_quit import QuitQuestion
     from tillui.wiring.configured import FirstRunNeeded
     from tillui.wiring.services import Services, ServicesFactory
 
@@ -275,6 +276,39 @@ class TillApp(App[None]):
             lookup.clear_form()
             if scanned:
                 lookup.look_up_scanned(scanned)
+
+    # -- quitting -----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; first ask when claims are in flight or not yet confirmed by the server."""
+        from tillui.screens.dialogs.confirm_quit import ConfirmQuitDialog
+
+        if isinstance(self.screen, ConfirmQuitDialog):
+            return
+        question = await self._quit_question()
+        if question is None:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmQuitDialog(question), answered)
+
+    async def _quit_question(self) -> QuitQuestion | None:
+        from tillui.screens.dialogs.confirm_quit import QuitQuestion
+
+        services = self._services
+        if services is None:
+            return None
+        sending = services.claims.sending_count
+        try:
+            unresolved = await services.claims.unresolved_count()
+        except Exception:  # noqa: BLE001 - an unreadable outbox is still worth the question
+            unresolved = 1
+        question = QuitQuestion(sending=sending, unconfirmed=max(unresolved - sending, 0))
+        return question if question.sending or question.unconfirmed else None
 
     # -- actions ------------------------------------------------------------------------------
 
