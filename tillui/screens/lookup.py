@@ -118,9 +118,9 @@ class LookupScreen(TillScreen[None]):
             )
             self.notify(f"The scan was {what}.", title="Scan", timeout=5)
             return
-        field = self.query_one(f"#field-{kind}", IdentifierInput)
-        field.value = message.code
-        field.focus()
+        # The focus stays where the cashier left it (usually Mobile, to add the primary
+        # identifier when the server asks for it).
+        self.query_one(f"#field-{kind}", IdentifierInput).value = message.code
         self.action_look_up()
 
     # -- actions -------------------------------------------------------------------------------
