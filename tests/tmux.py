@@ -128,7 +128,9 @@ class Terminal:
         raise AssertionError(f"the app did not exit; the terminal shows:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run([self.tmux, "-S", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(
+            [self.tmux, "-S", self.socket, "kill-server"], check=False, capture_output=True
+        )
 
     def __enter__(self) -> Terminal:
         return self
