@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tillui.claims.service import ClaimOutcome
     from tillui.clock import Clock
     from tillui.config.settings import Settings
+    from tillui.screens.dialogs.confirm_quit import QuitQuestion
     from tillui.wiring.configured import FirstRunNeeded
     from tillui.wiring.services import Services, ServicesFactory
 
@@ -145,6 +146,26 @@ class TillApp(App[None]):
             self.set_keymap(self.keymap)
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
+        self._configure_scanner(settings)
+
+    def _configure_scanner(self, settings: Settings) -> None:
+        from tillui.counter.scan_classifier import ScanClassifier
+
+        self.scan_guard.configure(
+            max_gap=settings.scan_max_gap_ms / 1000,
+            min_length=settings.scan_min_length,
+            prefix=settings.scan_prefix,
+            suffix=settings.scan_suffix,
+            classifier=ScanClassifier.from_patterns(
+                {
+                    "cardnumber": settings.scan_card_pattern,
+                    "receipt": settings.scan_receipt_pattern,
+                    "mobile": settings.scan_mobile_pattern,
+                    "email": settings.scan_email_pattern,
+                    "externalId": settings.scan_external_id_pattern,
+                }
+            ),
+        )
 
     async def _report_reconciled(self, outcomes: list[ClaimOutcome]) -> None:
         """Background reconcile: tell only what changed (a claim confirmed, refused or resent),
@@ -236,7 +257,19 @@ class TillApp(App[None]):
         await super().on_event(event)
 
     def on_scanned_code(self, message: ScannedCode) -> None:
-        self.start_over(scanned=message.code)
+        """A scan no screen took: a customer's code starts a new lookup."""
+        from tillui.counter.scan_classifier import identifier_kind
+
+        if identifier_kind(message.kind) is None:
+            what = "a receipt" if message.kind == "receipt" else "not a customer's code"
+            hint = " Claim (c) and scan it there." if message.kind == "receipt" else ""
+            self.notify(f"The scan was {what}.{hint}", title="Scan", timeout=4)
+            return
+        if any(isinstance(s, TillCapabilities) and s.busy for s in self.screen_stack):
+            self.notify("A claim is being sent: scan again in a moment.", title="Scan ignored")
+            return
+        self.start_over()
+        self.screen_stack[0].post_message(ScannedCode(message.code, message.kind))
 
     def _reset_if_idle(self) -> None:
         services = self._services
@@ -260,6 +293,39 @@ class TillApp(App[None]):
             lookup.clear_form()
             if scanned:
                 lookup.look_up_scanned(scanned)
+
+    # -- quitting -----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; first ask when claims are in flight or not yet confirmed by the server."""
+        from tillui.screens.dialogs.confirm_quit import ConfirmQuitDialog
+
+        if isinstance(self.screen, ConfirmQuitDialog):
+            return
+        question = await self._quit_question()
+        if question is None:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmQuitDialog(question), answered)
+
+    async def _quit_question(self) -> QuitQuestion | None:
+        from tillui.screens.dialogs.confirm_quit import QuitQuestion
+
+        services = self._services
+        if services is None:
+            return None
+        sending = services.claims.sending_count
+        try:
+            unresolved = await services.claims.unresolved_count()
+        except Exception:  # noqa: BLE001 - an unreadable outbox is still worth the question
+            unresolved = 1
+        question = QuitQuestion(sending=sending, unconfirmed=max(unresolved - sending, 0))
+        return question if question.sending or question.unconfirmed else None
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -53,7 +53,8 @@ class TillCapabilities:
     """Capabilities shared by full screens and dialogs (mixed into both)."""
 
     scan_starts_lookup: bool = False
-    """A scanner burst on this screen (outside a text field) starts a new lookup."""
+    """Scans on this screen are routed (see `tillui.counter.scan_guard`): by the screen's own
+    `on_scanned_code` if it has one, else a customer's code starts a new lookup."""
 
     customer_home: bool = False
     """The customer's own screen: where the cashier returns when a claim is done."""

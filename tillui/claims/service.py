@@ -226,6 +226,11 @@ class ClaimService:
             self._kick_if_unsettled(outcome)
             return outcome
 
+    @property
+    def sending_count(self) -> int:
+        """Claims being submitted right now (stored or about to be, answer not yet in)."""
+        return len(self._in_flight)
+
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
         return len(await asyncio.to_thread(self._outbox.unresolved))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 AuthMode = Literal["basic", "oauth"]
 RegistrationRule = Literal["billed_after_registration_minus_delay", "registered_delay_before_now"]
@@ -95,6 +95,44 @@ class Settings(BaseModel):
     """Binding ID -> keys (comma-separated), applied with App.set_keymap."""
     requests_refresh_seconds: int = Field(default=20, ge=0)
     """Refresh the requests screen this often while a request is PENDING (0 = off)."""
+
+    scan_prefix: str = ""
+    """Characters the barcode scanner is programmed to send before each code (e.g. "\\u0002").
+    When set, a scan is recognised by it instead of by key timing (which SSH distorts)."""
+    scan_suffix: str = ""
+    """Characters the scanner sends after each code, before its Enter (optional)."""
+    scan_max_gap_ms: int = Field(default=30, ge=1, le=1000)
+    """Without a prefix: keys at most this many ms apart, ending in Enter, are one scan."""
+    scan_min_length: int = Field(default=5, ge=1, le=64)
+    """Without a prefix: a scan has at least this many characters (shorter bursts are typing)."""
+    scan_card_pattern: str = ""
+    """Regular expression of a scanned card number (empty = `CARD…` or 16–19 digits)."""
+    scan_receipt_pattern: str = ""
+    """Regular expression of a scanned receipt: bill number or transaction ID (empty = 4–9 digits,
+    optionally after a series such as `D1-`)."""
+    scan_mobile_pattern: str = ""
+    """Regular expression of a scanned mobile (empty = 10–15 digits, optional +)."""
+    scan_email_pattern: str = ""
+    """Regular expression of a scanned email (empty = anything@domain.tld)."""
+    scan_external_id_pattern: str = ""
+    """Regular expression of a scanned external ID (empty = a letter and 3+ letters/digits)."""
+
+    @field_validator(
+        "scan_card_pattern",
+        "scan_receipt_pattern",
+        "scan_mobile_pattern",
+        "scan_email_pattern",
+        "scan_external_id_pattern",
+    )
+    @classmethod
+    def _a_regular_expression(cls, value: str) -> str:
+        import re
+
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a regular expression: {error}") from None
+        return value
 
     @model_validator(mode="after")
     def _quiet_period_outlasts_a_request(self) -> Settings:

@@ -137,10 +137,41 @@ class DemoFacts:
         "CARD0007",
     )
     """Registered 10 days ago, no requests: a clean claimant."""
+    aarav: DemoCustomer = DemoCustomer(
+        565039508,
+        "Aarav",
+        "Docsample",
+        "915795008395",
+        "aarav.docsample@example.com",
+        "MPQSP10",
+        "CARD0008",
+    )
+    """The mobile and external ID of documents 000 and 002's examples: a number `phonenumbers`
+    calls possible but not valid, which the server stores and serves all the same."""
+    tara: DemoCustomer = DemoCustomer(
+        565039509,
+        "Tara",
+        "Docsample",
+        "915795008349",
+        "tara.docsample@example.com",
+        "EXT0009",
+        "CARD0009",
+    )
+    """The mobile of document 003's example."""
 
     @property
     def customers(self) -> tuple[DemoCustomer, ...]:
-        return (self.asha, self.ravi, self.meera, self.nikhil, self.lena, self.bulk, self.omar)
+        return (
+            self.asha,
+            self.ravi,
+            self.meera,
+            self.nikhil,
+            self.lena,
+            self.bulk,
+            self.omar,
+            self.aarav,
+            self.tara,
+        )
 
 
 DEMO = DemoFacts()

@@ -174,6 +174,8 @@ def _named_customers(now: datetime, till: OrgEntity, harbour: OrgEntity) -> list
         _named(d.lena, days(90), harbour, []),
         _named(d.bulk, days(1100), till, [_program(p1, "Platinum", 152340.5, 1200.0, 640.25)]),
         _named(d.omar, days(10), till, [_program(p1, "Bronze", 75.0, 0.0, 0.0)]),
+        _named(d.aarav, days(60), till, [_program(p1, "Silver", 1840.0, 0.0, 0.0)]),
+        _named(d.tara, days(30), harbour, [_program(p1, "Bronze", 215.5, 0.0, 0.0)]),
     ]
 
 

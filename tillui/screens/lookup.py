@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
-from tillui.messages import ServicesFailed
+from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
@@ -28,6 +28,7 @@ SHOWN_APP_KEYS = frozenset({"app.settings", "app.quit"})
 class LookupScreen(TillScreen[None]):
     _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
+    scan_starts_lookup = True  # routed here: see on_scanned_code
     BINDINGS = [
         # Priority: ahead of the focused field's own Enter, so this one binding is the only one
         # (remapping `lookup.look_up` moves it, and the old key then does nothing here).
@@ -111,6 +112,25 @@ class LookupScreen(TillScreen[None]):
         field = self.query_one(f"#field-{guess_kind(code)}", IdentifierInput)
         field.value = code.strip()
         field.focus()
+        self.action_look_up()
+
+    def on_scanned_code(self, message: ScannedCode) -> None:
+        """A scan lands in the field of its kind (whatever had the focus) and looks up at once."""
+        from tillui.counter.scan_classifier import identifier_kind
+
+        message.stop()
+        kind = identifier_kind(message.kind)
+        if kind is None:
+            what = (
+                "a receipt: look up the customer first, then claim (c) and scan it there"
+                if message.kind == "receipt"
+                else "not a card, mobile, email or external ID (see the scan patterns in Settings)"
+            )
+            self.notify(f"The scan was {what}.", title="Scan", timeout=5)
+            return
+        # The focus stays where the cashier left it (usually Mobile, to add the primary
+        # identifier when the server asks for it).
+        self.query_one(f"#field-{kind}", IdentifierInput).value = message.code
         self.action_look_up()
 
     # -- actions -------------------------------------------------------------------------------

@@ -45,10 +45,23 @@ class IdentifierInput(Input):
             classes="identifier",
         )
         self.kind = kind
+        self._region = region
         self.border_title = IDENTIFIER_LABELS[kind]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
-        self.border_subtitle = (
-            "" if result is None or result.is_valid else result.failure_descriptions[0]
-        )
+        if result is not None and not result.is_valid:
+            self.border_subtitle = result.failure_descriptions[0]
+            self.remove_class("-warning")
+            return
+        warning = self.warning()
+        self.border_subtitle = warning or ""
+        self.set_class(warning is not None, "-warning")
+
+    def warning(self) -> str | None:
+        """A quiet word about an accepted value (a number the numbering plan does not know)."""
+        from tillui.counter.identifiers import check
+
+        if not self.value.strip():
+            return None
+        return check(self.kind, self.value, phone_region=self._region()).warning

@@ -2,10 +2,17 @@
 
 No account, no network, no config file: settings are the sandbox's demo till, the recent-bills
 journal and the claims outbox live in a temporary folder removed when the app closes.
+
+`TILLUI_DEMO_FAULTS` arms faults in the embedded sandbox at start, as the sandbox's
+`POST /__sandbox/faults` does over HTTP (a JSON rule or list of rules), e.g.
+`[{"pathPrefix": "/api_gateway/v2/request-workflow", "kind": "status", "status": 503,
+"count": 100}]` to see how the till keeps a claim whose answer never came.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -18,8 +25,10 @@ from tillui.wiring.services import DemoInfo, Services
 
 if TYPE_CHECKING:
     from tillui.clock import Clock
+    from tillui.sandbox.faults import FaultInjector
 
 DEMO_HOST = "http://sandbox.demo"
+DEMO_FAULTS_ENV = "TILLUI_DEMO_FAULTS"
 
 
 def demo_services(
@@ -42,6 +51,7 @@ def demo_services(
         seed=42, now=lambda: clock.now().astimezone(UTC), **dict(sandbox_options or {})
     )
     sandbox = create_app(config)
+    _arm_faults(sandbox.state.sandbox.faults, os.environ.get(DEMO_FAULTS_ENV, ""))
     folder = Path(tempfile.mkdtemp(prefix="tillui-demo-"))
     journal = write_demo_journal(folder / "recent-bills.jsonl", sandbox.state.sandbox)
     settings = Settings(
@@ -83,3 +93,16 @@ def demo_services(
     )
     origins = {name: "demo" for name in Settings.model_fields}
     return Services(settings, secrets, client, claims, origins=origins, demo=info)
+
+
+def _arm_faults(faults: FaultInjector, text: str) -> None:
+    from tillui.sandbox.faults import FaultRule
+
+    if not text.strip():
+        return
+    try:
+        data = json.loads(text)
+        for item in data if isinstance(data, list) else [data]:
+            faults.add(FaultRule.from_json(item))
+    except (TypeError, ValueError) as problem:
+        raise ValueError(f"{DEMO_FAULTS_ENV}: not a fault rule ({problem})") from None
