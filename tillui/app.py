@@ -25,6 +25,8 @@ from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.styles import stylesheet
 from tillui.session import Session
+from tillui.terminal import TerminalGuard
+from tillui.widgets import size_notice
 
 if TYPE_CHECKING:
     from tillui.claims.service import ClaimOutcome
@@ -43,7 +45,7 @@ WARM_SCREENS = (
 )
 
 
-class TillApp(App[None]):
+class TillApp(TerminalGuard, App[None]):
     TITLE = "tillui"
     # The lookup screen is the default screen, whose own CSS_PATH Textual does not load.
     CSS_PATH = [stylesheet("base.tcss"), stylesheet("lookup.tcss")]
@@ -54,6 +56,8 @@ class TillApp(App[None]):
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
         Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
     ]
+    HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS
 
     def __init__(
         self,
@@ -83,6 +87,8 @@ class TillApp(App[None]):
         return LookupScreen()
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, size_notice.add_size_notice)
+        size_notice.add_size_notice(self.screen)
         # After the first refresh, so the import work never delays the first frame.
         self.call_after_refresh(self._start_loading_services)
 
