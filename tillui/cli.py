@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "sandbox": ("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
     "config": ("tillui.config.command", "path | show | set | check — the layered configuration"),
     "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
+    "serve": ("tillui.serve", "serve the app to a browser (textual-serve; loopback by default)"),
 }
 
 
@@ -40,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="config file (else TILLUI_CONFIG, else the default path)"
     )
     parser.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16-colour terminals")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="kiosk mode: quitting needs the PIN, no settings, identifiers masked",
+    )
     return parser
 
 
@@ -58,10 +64,14 @@ def run_app(args: argparse.Namespace) -> int:
     from functools import partial
 
     from tillui.app import TillApp
+    from tillui.kiosk import kiosk_from_env
     from tillui.logs import configure_logging
 
     configure_logging()
-    flags = {"theme": args.theme} if args.theme else {}
+    flags: dict[str, object] = {"theme": args.theme} if args.theme else {}
+    kiosk = args.kiosk or kiosk_from_env()
+    if args.kiosk or (args.demo and kiosk):  # the configured wiring reads TILLUI_KIOSK itself
+        flags["kiosk"] = True
     if args.demo:
         from tillui.wiring.demo import demo_services
 
@@ -70,7 +80,7 @@ def run_app(args: argparse.Namespace) -> int:
         from tillui.wiring.configured import configured_services
 
         factory = partial(configured_services, till=args.till, config_path=args.config, flags=flags)
-    app = TillApp(factory, demo=args.demo)
+    app = TillApp(factory, demo=args.demo, kiosk=kiosk)
     app.run()
     if app.startup_error:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
