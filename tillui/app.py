@@ -227,6 +227,17 @@ class TillApp(App[None]):
                 return
         await super().on_event(event)
 
+    def watch_app_focus(self, focus: bool) -> None:
+        # A browser tab (textual-serve) starts blurred, so the first screen got no auto-focus:
+        # give it now, or the first keys typed would reach no field.
+        screen = self.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if focus and screen.focused is None and selector:
+            for widget in screen.query(selector):
+                if widget.focusable:
+                    widget.focus(scroll_visible=False)
+                    break
+
     async def replay_key(self, event: events.Key) -> None:
         """Deliver a key the scan guard held back (it turned out to be typing, not a scan)."""
         await super().on_event(event)
