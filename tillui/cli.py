@@ -61,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if not has_terminal():
+        print(
+            "tillui: needs a terminal; over SSH connect with ssh -t "
+            "(a ForceCommand login needs PermitTTY yes)",
+            file=sys.stderr,
+        )
+        return 2
     from functools import partial
 
     from tillui.app import TillApp
@@ -86,6 +93,14 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
         return 2
     return int(app.return_code or 0)
+
+
+def has_terminal() -> bool:
+    """Without a TTY the app would paint into a pipe and wait forever (e.g. `ssh host` with a
+    forced command but no -t). textual-serve's browser sessions bring their own driver."""
+    import os
+
+    return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import shlex
 import sys
 from pathlib import Path
 
-DEFAULT_PORT = 8765
+DEFAULT_PORT = 8790
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +56,12 @@ def main(argv: list[str]) -> int:
     except ImportError:
         print("tillui serve needs the serve extra: pip install 'tillui[serve]'", file=sys.stderr)
         return 2
+    if args.host not in LOOPBACK:
+        print(
+            f"tillui serve: WARNING: listening on {args.host}: anyone who reaches this port "
+            "uses the till. Put a reverse proxy with TLS and authentication in front.",
+            file=sys.stderr,
+        )
     server = Server(
         app_command(args),
         host=args.host,
