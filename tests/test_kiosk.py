@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from functools import partial
 from pathlib import Path
 
@@ -325,3 +326,31 @@ def test_set_pin_refuses_a_weak_pin(tmp_path, monkeypatch, capsys) -> None:
     assert main(["set-pin", "--config", str(tmp_path / "config.toml")]) == 2
     assert "one digit repeated" in capsys.readouterr().err
     assert not (tmp_path / "secrets.toml").exists()
+
+
+async def test_help_lists_no_settings_setup_or_reveal_key_in_kiosk_mode(make_app) -> None:
+    from tillui.screens.help import HelpScreen
+
+    app = make_app(flags=KIOSK)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await services_ready(app)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        from rich.console import Console
+        from textual.widgets import Static
+
+        table = app.screen.query_one("#help-table", Static).content
+        console = Console(width=80, record=True, file=io.StringIO())
+        console.print(table)
+        text = console.export_text()
+        assert "Claim" in text and "Quit" in text
+        assert "Settings" not in text and "First-run setup" not in text and "IDs" not in text
+
+
+def test_serve_runs_each_session_with_the_till_and_kiosk_options() -> None:
+    from tillui.serve import DEFAULT_PORT, app_command, build_parser
+
+    args = build_parser().parse_args(["--till", "T 7", "--kiosk", "--demo"])
+    assert args.host == "127.0.0.1" and args.port == DEFAULT_PORT  # loopback unless told
+    command = app_command(args)
+    assert command.endswith("-m tillui --demo --kiosk --till 'T 7'")
