@@ -65,11 +65,15 @@ class TillApp(TerminalGuard, App[None]):
         *,
         clock: Clock | None = None,
         demo: bool = False,
+        kiosk: bool = False,
         warm_up_validators: bool = True,
     ) -> None:
         super().__init__()
         self.clock: Clock = clock or SystemClock()
         self.demo = demo
+        self._kiosk_flag = kiosk
+        """Kiosk mode known before the config is loaded (--kiosk, TILLUI_KIOSK)."""
+        self._first_run = False
         self.session = Session()
         self.keymap: dict[str, str] = {}
         self._services_factory = services_factory
@@ -119,12 +123,21 @@ class TillApp(TerminalGuard, App[None]):
         """No config file yet: ask for one, then load the services again with the same factory."""
         from tillui.screens.setup import SetupScreen
 
+        if self._kiosk_flag:
+            self._services_failed(
+                f"No configuration at {first_run.path}, and a kiosk does not open the setup: "
+                "configure this till with tillui config, then start the kiosk again."
+            )
+            return
+        self._first_run = True
         self.push_screen(SetupScreen(first_run.path), lambda _saved: self._start_loading_services())
 
     def _services_done(self, services: Services) -> None:
         self._services = services
+        self._first_run = False
         self._services_loaded.set()
         self._apply_settings(services.settings)
+        self.refresh_bindings()  # the config may have turned kiosk mode on
         for screen in self.screen_stack:
             if isinstance(screen, LookupScreen):
                 screen.show_demo_hints(services.demo.hints if services.demo else [])
@@ -258,6 +271,17 @@ class TillApp(TerminalGuard, App[None]):
                 return
         await super().on_event(event)
 
+    def watch_app_focus(self, focus: bool) -> None:
+        # A browser tab (textual-serve) starts blurred, so the first screen got no auto-focus:
+        # give it now, or the first keys typed would reach no field.
+        screen = self.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if focus and screen.focused is None and selector:
+            for widget in screen.query(selector):
+                if widget.focusable:
+                    widget.focus(scroll_visible=False)
+                    break
+
     async def replay_key(self, event: events.Key) -> None:
         """Deliver a key the scan guard held back (it turned out to be typing, not a scan)."""
         await super().on_event(event)
@@ -282,12 +306,25 @@ class TillApp(TerminalGuard, App[None]):
         if services is None or not services.settings.idle_timeout_seconds:
             return
         idle = time.monotonic() - self._last_activity
-        busy = any(
+        lookup = self.screen_stack[0]
+        something_to_forget = (
+            self.session.lookup is not None
+            or len(self.screen_stack) > 1
+            or (isinstance(lookup, LookupScreen) and not lookup.is_empty())
+        )
+        if idle >= services.settings.idle_timeout_seconds and not self.claim_in_flight:
+            if something_to_forget:
+                self.start_over()
+            # The last customer's toasts and everything this session remembers go too.
+            self.clear_notifications()
+            self.session.claimed_transaction_ids.clear()
+
+    @property
+    def claim_in_flight(self) -> bool:
+        """A screen is sending a claim (it must not be popped, the app must not quit)."""
+        return any(
             isinstance(screen, TillCapabilities) and screen.busy for screen in self.screen_stack
         )
-        something_to_forget = self.session.lookup is not None or len(self.screen_stack) > 1
-        if idle >= services.settings.idle_timeout_seconds and not busy and something_to_forget:
-            self.start_over()
 
     def start_over(self, *, scanned: str | None = None) -> None:
         """Forget the customer and return to an empty lookup screen (optionally with a scan)."""
@@ -303,7 +340,15 @@ class TillApp(TerminalGuard, App[None]):
     # -- quitting -----------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit; first ask when claims are in flight or not yet confirmed by the server."""
+        """Quit. A kiosk follows its rules (tillui.kiosk: a PIN, refused while claims wait);
+        elsewhere ask first when claims are in flight or not yet confirmed by the server."""
+        kiosk_unknown = self._services is None and not self._first_run
+        if self.kiosk or kiosk_unknown:
+            self.run_worker(self._kiosk_quit(), group="quit", exclusive=True, exit_on_error=False)
+        else:
+            await self._confirm_quit()
+
+    async def _confirm_quit(self) -> None:
         from tillui.screens.dialogs.confirm_quit import ConfirmQuitDialog
 
         if isinstance(self.screen, ConfirmQuitDialog):
@@ -344,26 +389,31 @@ class TillApp(TerminalGuard, App[None]):
     def action_settings(self) -> None:
         from tillui.screens.settings import SettingsScreen
 
+        if self.kiosk:
+            return
         if isinstance(self.screen, TillCapabilities) and not self.screen.settings_ready:
             self.notify("Settings can be shown once this till is set up.", severity="warning")
         elif not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # A kiosk offers till actions only: no Quit, Screenshot, Theme, Keys, Settings.
         # Textual's "Keys" (its help panel) would be a second help entry beside ours.
         textual_help = (self.action_show_help_panel, self.action_hide_help_panel)
-        yield from (
-            command
-            for command in super().get_system_commands(screen)
-            if command.callback not in textual_help
-        )
+        if not self.kiosk:
+            yield from (
+                command
+                for command in super().get_system_commands(screen)
+                if command.callback not in textual_help
+            )
         yield SystemCommand(
             "New customer", "Forget this customer and look up another", self.start_over
         )
         yield SystemCommand("Help", "Every key of every screen", self.action_help)
-        yield SystemCommand(
-            "Settings", "Effective settings and where each comes from", self.action_settings
-        )
+        if not self.kiosk:
+            yield SystemCommand(
+                "Settings", "Effective settings and where each comes from", self.action_settings
+            )
         yield SystemCommand(
             "Check unsent claims",
             "Ask the server about claims whose answer never came",
@@ -371,6 +421,46 @@ class TillApp(TerminalGuard, App[None]):
         )
         if isinstance(screen, TillCapabilities):
             yield from screen.palette_commands()
+
+    # -- kiosk mode (the rules: tillui.kiosk) --------------------------------------------------
+
+    @property
+    def kiosk(self) -> bool:
+        services = self._services
+        return self._kiosk_flag or bool(services and services.settings.kiosk)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "settings" and self.kiosk:
+            return False  # hidden from the footer, and the key does nothing
+        return super().check_action(action, parameters)
+
+    async def _kiosk_quit(self) -> None:
+        from tillui.kiosk import quit_verdict
+
+        if not self._kiosk_flag:
+            await self._services_loaded.wait()  # the config says whether this is a kiosk
+        services = self._services
+        if not self.kiosk:
+            await self._confirm_quit()
+            return
+        pin_hash = services.secrets.kiosk_pin_hash if services else None
+        verdict = quit_verdict(
+            kiosk=True,
+            pin_hash=pin_hash.get_secret_value() if pin_hash else None,
+            claims_in_flight=self.claim_in_flight,
+            unconfirmed_claims=await services.claims.unresolved_count() if services else 0,
+        )
+        if verdict.outcome == "refuse":
+            self.notify(verdict.reason, title="Quit refused", severity="warning", timeout=8)
+        elif verdict.outcome == "ask_pin" and pin_hash is not None:
+            from tillui.kiosk import verify_pin
+            from tillui.screens.dialogs.pin import PinDialog
+
+            stored = pin_hash.get_secret_value()
+            self.push_screen(
+                PinDialog(lambda pin: verify_pin(pin, stored)),
+                lambda matched: self.exit() if matched else None,
+            )
 
 
 def _one_line(error: BaseException) -> str:

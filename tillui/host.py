@@ -32,6 +32,11 @@ class TillHost(Protocol):
         ...
 
     @property
+    def kiosk(self) -> bool:
+        """Kiosk mode: identifiers always masked, no settings, quitting needs the PIN."""
+        ...
+
+    @property
     def services_now(self) -> Services | None:
         """The services if already loaded, else None (never waits)."""
         ...

@@ -88,7 +88,8 @@ class Settings(BaseModel):
     idle_timeout_seconds: int = Field(default=120, ge=0)
     """Return to an empty lookup screen after this many idle seconds (0 = never)."""
     kiosk: bool = False
-    """Kiosk mode: settings are read-only and auto-refresh is off."""
+    """Kiosk mode: quitting needs the PIN, identifiers stay masked, no settings screen, no
+    auto-refresh, only till actions in the palette."""
     theme: str = "textual-dark"
     """Textual theme name (e.g. textual-dark, textual-light, ansi-dark)."""
     keymap: dict[str, str] = Field(default_factory=dict)
@@ -158,6 +159,8 @@ class Secrets(BaseModel):
     """OAuth client secret (auth_mode = oauth)."""
     workflow_token: SecretStr | None = None
     """JWT of an Intouch user with CanMakeRequest, sent as X-CAP-UI-AUTH-TOKEN with claims."""
+    kiosk_pin_hash: SecretStr | None = None
+    """Salted hash of the PIN that quits kiosk mode (`tillui config set-pin`); never the PIN."""
 
 
 ENV_PREFIX = "TILLUI_"

@@ -86,7 +86,7 @@ class CustomerScreen(TillScreen[None]):
     def render_lookup(self) -> None:
         details = self.lookup.details
         services = self.till.services_now
-        masked = (
+        masked = self.till.kiosk or (
             bool(services and services.settings.mask_identifiers)
             and not self.till.session.reveal_identifiers
         )
@@ -157,7 +157,14 @@ class CustomerScreen(TillScreen[None]):
     def action_start_over(self) -> None:
         self.till.start_over()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_mask" and self.till.kiosk:
+            return False  # a kiosk never reveals identifiers: no key, no footer entry
+        return super().check_action(action, parameters)
+
     def action_toggle_mask(self) -> None:
+        if self.till.kiosk:
+            return
         self.till.session.reveal_identifiers = not self.till.session.reveal_identifiers
         self.render_lookup()
 

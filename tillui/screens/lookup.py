@@ -104,6 +104,12 @@ class LookupScreen(TillScreen[None]):
         self._set_busy(False)
         self.query_one("#field-mobile", Input).focus()
 
+    def is_empty(self) -> bool:
+        """Nothing typed and no message shown: nothing here for the idle reset to forget."""
+        return not any(field.value for field in self.query(IdentifierInput)) and not (
+            self.query_one(ErrorPanel).display
+        )
+
     def look_up_scanned(self, code: str) -> None:
         """A scanned code arrived (here or on another screen): file it and look up at once."""
         from tillui.counter.identifiers import guess_kind
