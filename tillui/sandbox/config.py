@@ -34,6 +34,12 @@ class SandboxConfig:
     """Clock returning tz-aware UTC datetimes; None means the real clock. Seed times
     (relative to 'now' at creation) and every limit check use it."""
     auto_approve: bool = True
+    manual_approval_store_ids: tuple[int, ...] = ()
+    """Stores whose claims always wait for a checker, whatever `auto_approve` says (the demo
+    makes its own store one, so a manager can approve at the till)."""
+    execution_delay_seconds: float = 0.0
+    """How long an approved request stays APPROVED before its retro runs (SUCCESS/FAILURE); the
+    run happens on the first request the sandbox serves after that (0: at once)."""
     dual_eligibility: bool = True
     primary_identifier: str = "mobile"
     server_utc_offset: str = "+05:30"
@@ -51,6 +57,8 @@ class SandboxConfig:
             raise ValueError(f"primary_identifier must be one of {PRIMARY_IDENTIFIER_NAMES}")
         if self.customer_count < 0 or self.retro_max_age_days < 0 or self.retro_delay_hours < 0:
             raise ValueError("customer_count and retro limits must not be negative")
+        if self.execution_delay_seconds < 0:
+            raise ValueError("execution_delay_seconds must not be negative")
         if self.latency_seconds < 0 or self.oauth_ttl_seconds <= 0:
             raise ValueError("latency_seconds must be >= 0 and oauth_ttl_seconds > 0")
 

@@ -13,6 +13,7 @@ from .errors import INJECTED_FAULT, INTERNAL_ERROR, RATE_LIMITED, error_envelope
 from .faults import FaultRule
 from .routes_control import CONTROL_PREFIX
 from .state import SandboxState
+from .workflow import run_due_executions
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class SandboxMiddleware:
             elif rule is not None:
                 await fault_response(rule)(scope, receive, send_with_request_id)
                 return
+        run_due_executions(self.state)  # approved retros whose delay is over (the checker demo)
         try:
             await self.app(scope, receive, send_with_request_id)
         except Exception:
