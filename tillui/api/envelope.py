@@ -41,6 +41,7 @@ class CallKind(Enum):
     RETRO_REQUESTS = "retro requests"
     WORKFLOW_CLAIM = "workflow claim"
     WORKFLOW_REQUEST = "workflow request"
+    WORKFLOW_LIST = "workflow list"
     OAUTH = "oauth"
 
 

@@ -120,6 +120,8 @@ class WorkflowRequest:
     end_time: datetime | None
     task_payload: dict[str, Any]
     retro_request: RetroRequest
+    entity_info: dict[str, str] = field(default_factory=dict)
+    """The claim's entityInfo (tillId, storeId, zoneId, conceptId): what the list filters on."""
     decision: dict[str, Any] | None = None
     """The checker's `AdminTask-Payload` once decided (shown in `details`)."""
     execute_at: datetime | None = None

@@ -1,7 +1,7 @@
 """Claims already waiting for a checker when the sandbox starts (the store manager's demo).
 
-Seeded only where claims wait for a checker (`auto_approve` off, or the demo store listed in
-`manual_approval_store_ids`): Asha's three PENDING requests get their workflow side, and a few
+Seeded only when the demo store is listed in `manual_approval_store_ids` (so tests that turn
+`auto_approve` off start with no workflow requests): Asha's three PENDING requests get their workflow side, and a few
 other customers' claims of bills billed at the demo till join them. Their own random streams,
 so the rest of the seeded data (and the UUIDs of claims made later) do not move.
 """
@@ -26,9 +26,8 @@ OTHER_WAITING = 4
 """Claims of generated customers waiting beside Asha's."""
 
 
-def waits_for_checker(state: SandboxState) -> bool:
-    config = state.config
-    return not config.auto_approve or DEMO.store_id in config.manual_approval_store_ids
+def seeds_waiting_claims(state: SandboxState) -> bool:
+    return DEMO.store_id in state.config.manual_approval_store_ids
 
 
 def _task(transaction_id: int, customer_id: int) -> dict[str, object]:
@@ -59,7 +58,7 @@ def _task(transaction_id: int, customer_id: int) -> dict[str, object]:
 
 def seed_waiting_requests(state: SandboxState, rng: random.Random, make_bill: MakeBill) -> None:
     """`make_bill(till, store, billed, number)`: a NOT_INTERESTED bill (seed's bill maker)."""
-    if not waits_for_checker(state):
+    if not seeds_waiting_claims(state):
         return
     till, store = state.entities[DEMO.till_id], state.entities[DEMO.store_id]
     now = state.seeded_at
@@ -105,4 +104,10 @@ def seed_waiting_requests(state: SandboxState, rng: random.Random, make_bill: Ma
             end_time=None,
             task_payload=_task(retro.transaction_id, retro.customer_id),
             retro_request=retro,
+            entity_info={
+                "tillId": str(DEMO.till_id),
+                "storeId": str(DEMO.store_id),
+                "zoneId": str(DEMO.zone_id),
+                "conceptId": str(DEMO.concept_id),
+            },
         )

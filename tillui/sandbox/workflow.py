@@ -132,6 +132,7 @@ def submit_claim(state: SandboxState, body: Any) -> WorkflowRequest:
         end_time=None,
         task_payload=task,
         retro_request=retro,
+        entity_info=info,
     )
     state.workflow_requests[request.request_id] = request
     store = state.parent_of(till).id
