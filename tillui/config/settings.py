@@ -93,6 +93,9 @@ class Secrets(BaseModel):
     """OAuth client secret (auth_mode = oauth)."""
     workflow_token: SecretStr | None = None
     """JWT of an Intouch user with CanMakeRequest, sent as X-CAP-UI-AUTH-TOKEN with claims."""
+    checker_token_sealed: SecretStr | None = None
+    """A store manager's checker token (CanCheckRequest) sealed under a manager PIN
+    (`python -m tillui.config.checker_pin`): the checker view then asks for the PIN."""
 
 
 ENV_PREFIX = "TILLUI_"
