@@ -152,6 +152,11 @@ class ClaimService:
             slot.set_result(outcome)
             return outcome
 
+    @property
+    def outbox(self) -> ClaimsOutbox:
+        """The till's claims journal (read by the till's claims list)."""
+        return self._outbox
+
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
         return len(await asyncio.to_thread(self._outbox.unresolved))

@@ -64,15 +64,15 @@ def unseal(sealed: str, pin: str) -> str:
     """The token, or WrongPin."""
     parts = sealed.strip().split("$")
     if len(parts) != 5 or parts[0] != PREFIX:
-        raise WrongPin("the sealed checker token is not in a known format")
+        raise WrongPin("The sealed checker token is not in a known format")
     try:
         salt, nonce, cipher, tag = (_unb64(p) for p in parts[1:])
     except ValueError:
-        raise WrongPin("the sealed checker token is damaged") from None
+        raise WrongPin("The sealed checker token is damaged") from None
     enc, mac = _keys(pin, salt)
     expected = hmac.new(mac, salt + nonce + cipher, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, tag):
-        raise WrongPin("wrong PIN")
+        raise WrongPin("Wrong PIN")
     plain = bytes(a ^ b for a, b in zip(cipher, _stream(enc, nonce, len(cipher)), strict=True))
     return plain.decode("utf-8")
 

@@ -23,6 +23,8 @@ SCREENS = [
     ("Requests", "tillui.screens.requests", "RequestsScreen"),
     ("Settings", "tillui.screens.settings", "SettingsScreen"),
     ("First-run setup", "tillui.screens.setup", "SetupScreen"),
+    ("Till claims", "tillui.screens.till_claims", "TillClaimsScreen"),
+    ("Manager: approve or reject", "tillui.screens.checker", "CheckerScreen"),
 ]
 
 

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from tillui.clock import Clock
 
 DEMO_HOST = "http://sandbox.demo"
+DEMO_MANAGER_PIN = "2468"
+DEMO_CHECKER_SEALED = (
+    "tcs1$dGlsbHVpLWRlbW8tc2FsdA$dGlsbHVpLWRlbW8tbm9uYw$z7z-jpBrXh15tOOjw7zKywti"
+    "$LetBNN2UnJg8ke_IZFirmZExunNIU7tbuR1Deeq6Yo4"
+)
+"""The sandbox's checker token sealed under DEMO_MANAGER_PIN (tillui.config.checker_pin)."""
 
 
 def demo_services(
@@ -28,6 +34,9 @@ def demo_services(
     flags: Mapping[str, Any] | None = None,
     sandbox_options: Mapping[str, Any] | None = None,
 ) -> Services:
+    """The demo's services. `sandbox_options` replace the demo's own sandbox options (None: the
+    demo store's claims wait for a checker, and an approval runs 5 s later, so a manager can
+    approve at the till and the customer sees APPROVED, then SUCCESS)."""
     import httpx
 
     from tillui.api.client import IntouchClient
@@ -37,8 +46,13 @@ def demo_services(
     from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
 
     clock = clock or SystemClock()
+    if sandbox_options is None:
+        sandbox_options = {
+            "manual_approval_store_ids": (DEMO.store_id,),
+            "execution_delay_seconds": 5.0,
+        }
     config = SandboxConfig(
-        seed=42, now=lambda: clock.now().astimezone(UTC), **dict(sandbox_options or {})
+        seed=42, now=lambda: clock.now().astimezone(UTC), **dict(sandbox_options)
     )
     sandbox = create_app(config)
     folder = Path(tempfile.mkdtemp(prefix="tillui-demo-"))
@@ -58,7 +72,11 @@ def demo_services(
         bills_journal=journal,
         **dict(flags or {}),
     )
-    secrets = Secrets(password=DEMO.password, workflow_token=DEMO.workflow_token)
+    secrets = Secrets(
+        password=DEMO.password,
+        workflow_token=DEMO.workflow_token,
+        checker_token_sealed=DEMO_CHECKER_SEALED,
+    )
     transport = httpx.ASGITransport(app=sandbox)
     client = IntouchClient(settings, secrets, transport=transport)
     claims = ClaimService(client, ClaimsOutbox(folder / "claims-demo.sqlite3"), settings, secrets)
@@ -72,6 +90,7 @@ def demo_services(
         sandbox=sandbox,
         transport=transport,
         cleanup=lambda: shutil.rmtree(folder, ignore_errors=True),
+        checker_hint=f"Demo: PIN {DEMO_MANAGER_PIN}, or the token {DEMO.checker_token}",
     )
     origins = {name: "demo" for name in Settings.model_fields}
     return Services(settings, secrets, client, claims, origins=origins, demo=info)
