@@ -125,19 +125,24 @@ class TillClaimsHistory:
         found: dict[str, WorkflowRequest] = {}
         if any(r.request_id for r in records):
             try:
-                found = await self._server_side(records)
+                found = await self._server_side(records, newest_page=index == 0)
             except IntouchError as error:
                 problem = f"Server states not refreshed: {error.message}. {error.hint}"
         items = tuple(TillClaim(r, found.get(r.request_id or "")) for r in records)
         await asyncio.to_thread(self._remember, items)
         return TillClaimsPage(items, index, page_size, total, problem)
 
-    async def _server_side(self, records: list[ClaimRecord]) -> dict[str, WorkflowRequest]:
+    async def _server_side(
+        self, records: list[ClaimRecord], *, newest_page: bool
+    ) -> dict[str, WorkflowRequest]:
         wanted = {r.request_id for r in records if r.request_id}
-        # The server dates a request by its UTC start: from the oldest claim's day to the day
-        # after the newest (a claim made just before midnight may start just after it).
-        since = min(r.created_at for r in records).astimezone(UTC).date()
-        until = max(r.updated_at for r in records).astimezone(UTC).date() + timedelta(days=1)
+        since = until = None
+        if not newest_page:
+            # Older claims: the server dates a request by its UTC start, so ask only for the
+            # days these claims were made (a day's margin either side for clocks and midnight).
+            # The newest claims are the top of the till's list, newest first: no window needed.
+            since = min(r.created_at for r in records).astimezone(UTC).date() - timedelta(days=1)
+            until = max(r.updated_at for r in records).astimezone(UTC).date() + timedelta(days=1)
         found: dict[str, WorkflowRequest] = {}
         for page in range(1, LIST_MAX_CALLS + 1):
             answer = await self._client.workflow_requests(

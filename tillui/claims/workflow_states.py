@@ -19,6 +19,10 @@ _WORDS = {
     "approved": "approved",
     "rejected": "rejected",
     "failed": "failed",
+    # The customer-side statuses (documents 000/001), stored by a reconcile that matched there.
+    "pending": "waiting for approval",
+    "success": "approved",
+    "failure": "failed",
 }
 
 
