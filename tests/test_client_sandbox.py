@@ -231,7 +231,10 @@ async def test_checker_approves_a_pending_claim() -> None:
         (pending,) = (await client.retro_requests(DEMO.omar.customer_id)).items
         assert pending.status == "PENDING"
         decided = await client.decide_workflow_request(
-            submitted.request_id, approve=True, message="receipt checked"
+            submitted.request_id,
+            approve=True,
+            message="receipt checked",
+            checker_token=SecretStr(DEMO.checker_token),
         )
         assert decided.request_id == submitted.request_id
         assert decided.state == "approved"

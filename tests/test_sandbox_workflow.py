@@ -20,6 +20,7 @@ from .test_sandbox_support import (
 )
 
 IST = timezone(timedelta(hours=5, minutes=30))
+CHECKER = {**GATEWAY, "X-CAP-UI-AUTH-TOKEN": DEMO.checker_token}
 DATA_KEYS = {
     "requestId",
     "userId",
@@ -132,9 +133,13 @@ async def test_manual_approval_then_checker_approves():
         created = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
         pending = await _requests(http, omar)
         duplicate = await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))
-        approved = await http.put(CLAIM_PATH, json=_decision(created["requestId"], "approved"))
+        approved = await http.put(
+            CLAIM_PATH, json=_decision(created["requestId"], "approved"), headers=CHECKER
+        )
         done = await _requests(http, omar)
-        twice = await http.put(CLAIM_PATH, json=_decision(created["requestId"], "rejected"))
+        twice = await http.put(
+            CLAIM_PATH, json=_decision(created["requestId"], "rejected"), headers=CHECKER
+        )
     assert created["state"] == "AdminTask" and created["endTime"] is None
     assert [r["status"] for r in pending] == ["PENDING"]
     assert error_code(duplicate) == 99105
@@ -152,11 +157,17 @@ async def test_checker_rejects_and_the_bill_can_be_claimed_again():
     async with client(app, **GATEWAY) as http:
         created = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
         rejected = await http.put(
-            CLAIM_PATH, json=_decision(created["requestId"], "rejected", "Receipt not shown")
+            CLAIM_PATH,
+            json=_decision(created["requestId"], "rejected", "Receipt not shown"),
+            headers=CHECKER,
         )
         listed = await _requests(http, omar)
         retry = await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))
-    assert rejected.json()["data"]["state"] == "failed"
+    assert rejected.json()["data"]["state"] == "rejected"
+    assert rejected.json()["data"]["details"]["AdminTask-Payload"] == {
+        "actionDecision": "rejected",
+        "actionMessage": "Receipt not shown",
+    }
     assert listed[0]["status"] == "REJECTED" and listed[0]["reason"] == "Receipt not shown"
     assert bill.type == "NOT_INTERESTED"
     assert retry.json()["data"]["state"] == "AdminTask"
@@ -328,8 +339,8 @@ async def test_claims_refused_for_claimed_or_open_seeded_bills():
 
 async def test_unknown_request_and_bad_decisions():
     app = make_app(auto_approve=False)
-    async with client(app, **GATEWAY) as http:
-        unknown = await http.get("/api_gateway/v2/request-workflow/requests/nope")
+    async with client(app, **CHECKER) as http:
+        unknown = await http.get("/api_gateway/v2/request-workflow/requests/nope", headers=GATEWAY)
         undecided = await http.put(CLAIM_PATH, json=_decision("nope", "maybe"))
         missing = await http.put(CLAIM_PATH, json=_decision("nope", "approved"))
         wrong_action = await http.put(

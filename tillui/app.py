@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tillui.clock import SystemClock
 from tillui.counter.scan_guard import ScanGuard
@@ -55,6 +55,9 @@ class TillApp(TerminalGuard, App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
         Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
+        # -- till claims and the store manager's checker view (issue 12) --
+        Binding("ctrl+l", "till_claims", "Till claims", id="app.till_claims", show=False),
+        Binding("ctrl+o", "checker", "Manager", id="app.checker", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS
@@ -396,6 +399,26 @@ class TillApp(TerminalGuard, App[None]):
         elif not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
+    # -- till claims and the store manager's checker view (issue 12) ---------------------------
+
+    def action_till_claims(self) -> None:
+        from tillui.screens.till_claims import TillClaimsScreen
+
+        if isinstance(self.screen, (ModalScreen, TillClaimsScreen)):
+            self.bell()
+            return
+        self.push_screen(TillClaimsScreen())
+
+    def action_checker(self) -> None:
+        from tillui.screens.checker import CheckerScreen
+
+        if isinstance(self.screen, ModalScreen) or any(
+            isinstance(screen, CheckerScreen) for screen in self.screen_stack
+        ):
+            self.bell()
+            return
+        self.push_screen(CheckerScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # A kiosk offers till actions only: no Quit, Screenshot, Theme, Keys, Settings.
         # Textual's "Keys" (its help panel) would be a second help entry beside ours.
@@ -418,6 +441,14 @@ class TillApp(TerminalGuard, App[None]):
             "Check unsent claims",
             "Ask the server about claims whose answer never came",
             self.action_check_unsent_claims,
+        )
+        yield SystemCommand(
+            "Till claims", "Every claim made at this till, with its state", self.action_till_claims
+        )
+        yield SystemCommand(
+            "Approve or reject claims (manager)",
+            "The store's claims waiting for a checker; needs the manager's token or PIN",
+            self.action_checker,
         )
         if isinstance(screen, TillCapabilities):
             yield from screen.palette_commands()

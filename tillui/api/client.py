@@ -16,6 +16,7 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
+from pydantic import SecretStr
 
 import tillui
 from tillui.api.auth import OAUTH_TOKEN_PATH, Authenticator, IssuedToken, Target
@@ -285,9 +286,10 @@ class IntouchClient:
         )
 
     async def decide_workflow_request(
-        self, request_id: str, *, approve: bool, message: str = ""
+        self, request_id: str, *, approve: bool, message: str = "", checker_token: SecretStr
     ) -> WorkflowRequest:
-        """A checker's approval or rejection of a pending request."""
+        """A checker's approval or rejection of a pending request, sent with the checker's
+        token (a user with CanCheckRequest), never the till's own: AuthError if it is that."""
         decision = WorkflowDecision.of(request_id, approve=approve, message=message)
         call = Call(
             method="PUT",
@@ -296,6 +298,7 @@ class IntouchClient:
             label=RETRO_WORKFLOW,
             kind=CallKind.WORKFLOW_REQUEST,
             json=decision.model_dump(mode="json", by_alias=True),
+            auth_headers=self._auth.checker_headers(checker_token),
         )
         answer = await self._requester.fetch(
             call, WorkflowAnswer, prepare=lambda body: _with_request_id(body, request_id)

@@ -60,6 +60,8 @@ class Call:
     """Only idempotent GETs set this."""
     is_claim: bool = False
     """A failure after sending may have created the claim: report ClaimOutcomeUnknown."""
+    auth_headers: dict[str, str] | None = field(default=None, repr=False)
+    """Credentials of this call alone (a checker's decision), instead of the till's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,8 @@ class Requester:
     async def _attempt_authenticated(self, call: Call, timeout: httpx.Timeout) -> Answer:
         if not call.authenticate:
             return await self._attempt(call, {}, timeout)
+        if call.auth_headers is not None:
+            return await self._attempt(call, call.auth_headers, timeout)
         headers = await self._auth.headers(call.target)
         try:
             return await self._attempt(call, headers, timeout)

@@ -403,6 +403,17 @@ class ClaimsOutbox:
             ).fetchall()
         return [_record(row) for row in rows]
 
+    # -- read-only: the till's claims list (tillui/claims/history.py) -----------------------
+
+    def page(self, *, offset: int, limit: int) -> tuple[list[ClaimRecord], int]:
+        """Claims in any state, newest first, from `offset`; and how many there are in all."""
+        with self._lock:
+            total = int(self._db.execute("SELECT COUNT(*) FROM claims").fetchone()[0])
+            rows = self._select(
+                "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?", (limit, offset)
+            )
+        return rows, total
+
 
 class _ImmediateTransaction:
     """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): takes the write lock up front, so a

@@ -231,6 +231,11 @@ class ClaimService:
         """Claims being submitted right now (stored or about to be, answer not yet in)."""
         return len(self._in_flight)
 
+    @property
+    def outbox(self) -> ClaimsOutbox:
+        """The till's claims journal (read by the till's claims list)."""
+        return self._outbox
+
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
         return len(await asyncio.to_thread(self._outbox.unresolved))

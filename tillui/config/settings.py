@@ -161,6 +161,9 @@ class Secrets(BaseModel):
     """JWT of an Intouch user with CanMakeRequest, sent as X-CAP-UI-AUTH-TOKEN with claims."""
     kiosk_pin_hash: SecretStr | None = None
     """Salted hash of the PIN that quits kiosk mode (`tillui config set-pin`); never the PIN."""
+    checker_token_sealed: SecretStr | None = None
+    """A store manager's checker token (CanCheckRequest) sealed under a manager PIN
+    (`python -m tillui.config.checker_pin`): the checker view then asks for the PIN."""
 
 
 ENV_PREFIX = "TILLUI_"

@@ -39,6 +39,12 @@ class SandboxConfig:
     """Clock returning tz-aware UTC datetimes; None means the real clock. Seed times
     (relative to 'now' at creation) and every limit check use it."""
     auto_approve: bool = True
+    manual_approval_store_ids: tuple[int, ...] = ()
+    """Stores whose claims always wait for a checker, whatever `auto_approve` says (the demo
+    makes its own store one, so a manager can approve at the till)."""
+    execution_delay_seconds: float = 0.0
+    """How long an approved request stays APPROVED before its retro runs (SUCCESS/FAILURE); the
+    run happens on the first request the sandbox serves after that (0: at once)."""
     dual_eligibility: bool = True
     primary_identifier: str = "mobile"
     server_utc_offset: str = "+05:30"
@@ -69,6 +75,8 @@ class SandboxConfig:
             raise ValueError("customer_count and retro limits must not be negative")
         if not 0.0 <= self.fault_rate <= 1.0 or self.fault_delay_seconds < 0:
             raise ValueError("fault_rate must be in [0, 1] and fault_delay_seconds >= 0")
+        if self.execution_delay_seconds < 0:
+            raise ValueError("execution_delay_seconds must not be negative")
         if self.latency_seconds < 0 or self.oauth_ttl_seconds <= 0:
             raise ValueError("latency_seconds must be >= 0 and oauth_ttl_seconds > 0")
 

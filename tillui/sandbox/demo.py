@@ -43,6 +43,10 @@ class DemoFacts:
     workflow_token: str = "demo-workflow-token"
     workflow_user_id: int = 75155300
     workflow_user_name: str = "demo.maker@example.com"
+    # A store manager with CanCheckRequest: approves or rejects claims waiting in AdminTask.
+    checker_token: str = "demo-checker-token"
+    checker_user_id: int = 75155301
+    checker_user_name: str = "demo.manager@example.com"
 
     # Org entities (IDs from document 002's example request).
     till_id: int = 50682289

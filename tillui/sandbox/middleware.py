@@ -15,6 +15,7 @@ from .errors import INJECTED_FAULT, INTERNAL_ERROR, RATE_LIMITED, error_envelope
 from .faults import COMMIT_FAULTS, FaultRule
 from .routes_control import CONTROL_PREFIX
 from .state import SandboxState
+from .workflow import run_due_executions
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class SandboxMiddleware:
     async def _run(
         self, scope: Scope, receive: Receive, send: Send, started: Callable[[], bool]
     ) -> None:
+        run_due_executions(self.state)  # approved retros whose delay is over (the checker demo)
         try:
             await self.app(scope, receive, send)
         except Exception:

@@ -171,6 +171,17 @@ def workflow_request(request: WorkflowRequest) -> dict[str, Any]:
 
 
 def workflow_item(request: WorkflowRequest) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "IntouchAPITask-Payload": request.task_payload,
+        "ValidateMakerAccess_Output": True,
+        "ValidatePayload_Output": True,
+    }
+    # INVENTED (not in the documents): the checker's decision under the key it was sent with,
+    # and the executed task's failure, so a till can show why. Clients keep this optional.
+    if request.decision is not None:
+        details["AdminTask-Payload"] = request.decision
+    if request.failure:
+        details["IntouchAPITask_Output"] = {"success": False, "message": request.failure}
     return {
         "requestId": request.request_id,
         "userId": request.user_id,
@@ -179,11 +190,7 @@ def workflow_item(request: WorkflowRequest) -> dict[str, Any]:
         "state": request.state,
         "startTime": workflow_time(request.start_time),
         "endTime": None if request.end_time is None else workflow_time(request.end_time),
-        "details": {
-            "IntouchAPITask-Payload": request.task_payload,
-            "ValidateMakerAccess_Output": True,
-            "ValidatePayload_Output": True,
-        },
+        "details": details,
     }
 
 

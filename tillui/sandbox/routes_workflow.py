@@ -7,7 +7,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import render
-from .web import ok, read_json, require_gateway_auth
+from .auth import authenticate_checker
+from .web import ok, read_json, require_gateway_auth, sandbox
 from .workflow import decide, get_request, submit_claim
 from .workflow_list import WorkflowQuery, list_requests
 
@@ -20,7 +21,8 @@ async def claim(request: Request) -> JSONResponse:
 
 
 async def decision(request: Request) -> JSONResponse:
-    state = require_gateway_auth(request)
+    authenticate_checker(request.headers)
+    state = sandbox(request)
     return ok(render.workflow_request(decide(state, await read_json(request))))
 
 

@@ -23,6 +23,8 @@ from .model import (
     Transaction,
 )
 from .state import CustomerDirectory, RetroRequestBook, SandboxState, TransactionStore
+from .waiting import SALT as WAITING_SALT
+from .waiting import seed_waiting_requests
 
 _CATALOGUE: tuple[tuple[str, str, float], ...] = (
     ("SKU-1001", "Filter coffee", 120.0),
@@ -242,7 +244,7 @@ def _generated_customers(
     return customers
 
 
-class _BillMaker:
+class BillMaker:
     def __init__(self, rng: random.Random, first_id: int) -> None:
         self._rng = rng
         self._next_id = first_id
@@ -320,7 +322,7 @@ def build_state(config: SandboxConfig) -> SandboxState:
     )
     transactions = TransactionStore(bulk)
     requests = RetroRequestBook(bulk)
-    bills = _BillMaker(rng, first_id=323400001)
+    bills = BillMaker(rng, first_id=323400001)
 
     journal: list[int] = []
     times = _journal_times(rng, now)
@@ -375,7 +377,7 @@ def build_state(config: SandboxConfig) -> SandboxState:
             )
         )
 
-    return SandboxState(
+    state = SandboxState(
         config=config,
         seeded_at=now,
         entities=entities,
@@ -391,3 +393,6 @@ def build_state(config: SandboxConfig) -> SandboxState:
         ),
         _rng=random.Random(config.seed + 1),
     )
+    waiting = random.Random(config.seed + WAITING_SALT)
+    seed_waiting_requests(state, waiting, BillMaker(waiting, first_id=323600001).make)
+    return state

@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
         help="leave claims awaiting a checker (state AdminTask)",
     )
     parser.add_argument(
+        "--checker-demo",
+        action="store_true",
+        help="the demo store's claims wait for a checker (some already do); approvals run 5 s later",
+    )
+    parser.add_argument(
         "--latency", type=float, default=0.0, metavar="SECONDS", help="delay added to every request"
     )
     parser.add_argument(
@@ -166,6 +171,7 @@ def _banner(base_url: str, journal: str | None, faults: str = "") -> str:
         f"  Basic auth       {d.username} / {d.password}",
         f"  OAuth key/secret {d.oauth_key} / {d.oauth_secret}",
         f"  Workflow org ID  {d.org_id}   UI auth token {d.workflow_token}",
+        f"  Checker token    {d.checker_token}  (CanCheckRequest: approves or rejects claims)",
         f"  Till {d.till_id}  store {d.store_id}  zone {d.zone_id}  concept {d.concept_id}",
         "",
         "Customers to try (mobile):",
@@ -196,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         gateway_till_auth=not args.no_gateway_till_auth,
         fault_rate=args.faults,
         fault_delay_seconds=max(0.0, args.fault_delay),
+        manual_approval_store_ids=(DEMO.store_id,) if args.checker_demo else (),
+        execution_delay_seconds=5.0 if args.checker_demo else 0.0,
     )
     app = create_app(config)
     for kind in args.commit_fault:

@@ -24,6 +24,8 @@ SCREENS = [
     ("Requests", "tillui.screens.requests", "RequestsScreen"),
     ("Settings", "tillui.screens.settings", "SettingsScreen"),
     ("First-run setup", "tillui.screens.setup", "SetupScreen"),
+    ("Till claims", "tillui.screens.till_claims", "TillClaimsScreen"),
+    ("Manager: approve or reject", "tillui.screens.checker", "CheckerScreen"),
 ]
 KIOSK_HIDDEN_SCREENS = {"SettingsScreen", "SetupScreen"}
 KIOSK_HIDDEN_BINDINGS = {"app.settings", "lookup.settings", "customer.toggle_mask"}

@@ -34,6 +34,7 @@ class LookupScreen(TillScreen[None]):
         # (remapping `lookup.look_up` moves it, and the old key then does nothing here).
         Binding("enter", "look_up", "Look up", id="lookup.look_up", priority=True),
         Binding("escape", "clear", "Clear", id="lookup.clear"),
+        Binding("ctrl+r", "requests", "Requests", id="lookup.requests"),
         Binding("down", "app.focus_next", "Next field", id="lookup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="lookup.previous", show=False),
     ]
@@ -145,6 +146,22 @@ class LookupScreen(TillScreen[None]):
         self.clear_form()
 
     def action_look_up(self) -> None:
+        identifiers = self._typed_identifiers()
+        if identifiers:
+            self.query_one(ErrorPanel).clear()
+            self._look_up(identifiers)
+
+    def action_requests(self) -> None:
+        """The retro requests of whoever the typed identifiers find: one call, no lookup."""
+        from tillui.screens.requests import RequestsScreen
+
+        identifiers = self._typed_identifiers()
+        if identifiers:
+            self.query_one(ErrorPanel).clear()
+            self.app.push_screen(RequestsScreen(identifiers=identifiers))
+
+    def _typed_identifiers(self) -> tuple[Identifier, ...] | None:
+        """The valid identifiers typed, or None after saying what is wrong."""
         from tillui.counter.identifiers import check
 
         identifiers: list[Identifier] = []
@@ -163,14 +180,13 @@ class LookupScreen(TillScreen[None]):
         if first_bad is not None:
             panel.show_message("Fix the field marked in red", "Nothing was sent.")
             first_bad.focus()
-            return
+            return None
         if not identifiers:
             panel.show_message(
                 "Type or scan at least one identifier", "Mobile, email, external ID or card."
             )
-            return
-        panel.clear()
-        self._look_up(tuple(identifiers))
+            return None
+        return tuple(identifiers)
 
     def _set_busy(self, busy: bool) -> None:
         # The spinner appears only if the answer is slow: a fast lookup should not make the

@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 DEMO_HOST = "http://sandbox.demo"
 DEMO_FAULTS_ENV = "TILLUI_DEMO_FAULTS"
+DEMO_MANAGER_PIN = "2468"
+DEMO_CHECKER_SEALED = (
+    "tcs1$dGlsbHVpLWRlbW8tc2FsdA$dGlsbHVpLWRlbW8tbm9uYw$z7z-jpBrXh15tOOjw7zKywti"
+    "$LetBNN2UnJg8ke_IZFirmZExunNIU7tbuR1Deeq6Yo4"
+)
+"""The sandbox's checker token sealed under DEMO_MANAGER_PIN (tillui.config.checker_pin)."""
 
 
 def demo_services(
@@ -37,6 +43,9 @@ def demo_services(
     flags: Mapping[str, Any] | None = None,
     sandbox_options: Mapping[str, Any] | None = None,
 ) -> Services:
+    """The demo's services. `sandbox_options` replace the demo's own sandbox options (None: the
+    demo store's claims wait for a checker, and an approval runs 5 s later, so a manager can
+    approve at the till and the customer sees APPROVED, then SUCCESS)."""
     import httpx
     from pydantic import SecretStr
 
@@ -47,8 +56,13 @@ def demo_services(
     from tillui.sandbox import DEMO, SandboxConfig, create_app, write_demo_journal
 
     clock = clock or SystemClock()
+    if sandbox_options is None:
+        sandbox_options = {
+            "manual_approval_store_ids": (DEMO.store_id,),
+            "execution_delay_seconds": 5.0,
+        }
     config = SandboxConfig(
-        seed=42, now=lambda: clock.now().astimezone(UTC), **dict(sandbox_options or {})
+        seed=42, now=lambda: clock.now().astimezone(UTC), **dict(sandbox_options)
     )
     sandbox = create_app(config)
     _arm_faults(sandbox.state.sandbox.faults, os.environ.get(DEMO_FAULTS_ENV, ""))
@@ -70,7 +84,9 @@ def demo_services(
         **dict(flags or {}),
     )
     secrets = Secrets(
-        password=SecretStr(DEMO.password), workflow_token=SecretStr(DEMO.workflow_token)
+        password=SecretStr(DEMO.password),
+        workflow_token=SecretStr(DEMO.workflow_token),
+        checker_token_sealed=SecretStr(DEMO_CHECKER_SEALED),
     )
     transport = httpx.ASGITransport(app=sandbox)
     client = IntouchClient(settings, secrets, transport=transport)
@@ -90,6 +106,7 @@ def demo_services(
         sandbox=sandbox,
         transport=transport,
         cleanup=lambda: shutil.rmtree(folder, ignore_errors=True),
+        checker_hint=f"Demo: PIN {DEMO_MANAGER_PIN}, or the token {DEMO.checker_token}",
     )
     origins = {name: "demo" for name in Settings.model_fields}
     return Services(settings, secrets, client, claims, origins=origins, demo=info)
