@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from tillui.clock import SystemClock
 from tillui.counter.scan_guard import ScanGuard
@@ -120,6 +121,8 @@ class TillApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LookupScreen):
                 screen.show_demo_hints(services.demo.hints if services.demo else [])
+                if not self.demo:
+                    screen.show_till(services.settings.till_id)
         self.run_worker(self._reconcile_claims(services), name="reconcile", exit_on_error=False)
 
     def _services_failed(self, reason: str) -> None:
@@ -142,6 +145,18 @@ class TillApp(App[None]):
             self.set_keymap(self.keymap)
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
+        if not settings.cursor_blink:
+            self._stop_cursor_blink(self.screen)
+            self.screen_change_signal.subscribe(self, self._stop_cursor_blink)
+
+    def _stop_cursor_blink(self, screen: Screen) -> None:
+        def stop() -> None:
+            for field in screen.query(Input):
+                field.cursor_blink = False
+
+        # A screen just pushed composes its widgets after the signal.
+        stop()
+        self.call_after_refresh(stop)
 
     async def _reconcile_claims(self, services: Services, *, report_all: bool = False) -> None:
         """Settle claims whose answer never came (an earlier run, a dropped connection)."""
