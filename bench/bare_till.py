@@ -189,7 +189,7 @@ class BareRequests(Screen[None]):
     async def load(self) -> None:
         http = await self.app.http()
         answer = await http.get(
-                f"/v2/customers/{self.customer_id}/retroRequest",
+            f"/v2/customers/{self.customer_id}/retroRequest",
             params={
                 "changeType": "RETRO",
                 "limit": str(PAGE_SIZE),

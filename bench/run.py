@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from terminal import Terminal  # noqa: E402
+from terminal import Terminal
 
 PYTHON = sys.executable
 BENCH = Path(__file__).resolve().parent
@@ -227,9 +227,7 @@ def type_text(t: Terminal, text: str) -> None:
     t.drain(0.15)
 
 
-def session(
-    t: Terminal, side: str, figures: dict[str, Figure], cycles: int, *, ready: str
-) -> None:
+def session(t: Terminal, side: str, figures: dict[str, Figure], cycles: int, *, ready: str) -> None:
     """One program, fresh: lookups (latency, CPU per cycle, peak memory), typing, idling,
     requests pages. `side` is 'ours' or 'reference'."""
 
@@ -376,7 +374,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=7, help="runs of each side per figure")
-    parser.add_argument("--crowd", type=int, default=50, help="tills for the crowd figure (0: skip)")
+    parser.add_argument(
+        "--crowd", type=int, default=50, help="tills for the crowd figure (0: skip)"
+    )
     parser.add_argument("--quick", action="store_true", help="3 runs, 10 tills: a smoke test")
     args = parser.parse_args()
     runs, count = (3, min(10, args.crowd)) if args.quick else (args.runs, args.crowd)
