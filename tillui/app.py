@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from tillui.clock import SystemClock
 from tillui.counter.scan_guard import ScanGuard
@@ -144,6 +145,8 @@ class TillApp(TerminalGuard, App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LookupScreen):
                 screen.show_demo_hints(services.demo.hints if services.demo else [])
+                if not self.demo:
+                    screen.show_till(services.settings.till_id)
         # Claims whose answer never came (an earlier run, a killed process) are checked now and
         # then in the background, with backoff, until none is left unsettled.
         services.claims.start_background(self._report_reconciled)
@@ -169,6 +172,18 @@ class TillApp(TerminalGuard, App[None]):
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
         self._configure_scanner(settings)
+        if not settings.cursor_blink:
+            self._stop_cursor_blink(self.screen)
+            self.screen_change_signal.subscribe(self, self._stop_cursor_blink)
+
+    def _stop_cursor_blink(self, screen: Screen) -> None:
+        def stop() -> None:
+            for field in screen.query(Input):
+                field.cursor_blink = False
+
+        # A screen just pushed composes its widgets after the signal.
+        stop()
+        self.call_after_refresh(stop)
 
     def _configure_scanner(self, settings: Settings) -> None:
         from tillui.counter.scan_classifier import ScanClassifier

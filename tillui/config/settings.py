@@ -96,6 +96,9 @@ class Settings(BaseModel):
     """Binding ID -> keys (comma-separated), applied with App.set_keymap."""
     requests_refresh_seconds: int = Field(default=20, ge=0)
     """Refresh the requests screen this often while a request is PENDING (0 = off)."""
+    cursor_blink: bool = True
+    """Blink the text cursor. Off on shared SSH hosts: no repaint (and no bytes) twice a second
+    per idle till."""
 
     scan_prefix: str = ""
     """Characters the barcode scanner is programmed to send before each code (e.g. "\\u0002").

@@ -82,6 +82,9 @@ class LookupScreen(TillScreen[None]):
         demo.update("Try: " + " · ".join(hints) if hints else "")
         demo.display = bool(hints)
 
+    def show_till(self, till_id: str) -> None:
+        self.query_one("#lookup-till", Static).update(f"till {till_id}" if till_id else "")
+
     def show_unsent_claims(self, count: int) -> None:
         line = self.query_one("#lookup-unsent", Static)
         line.update(
