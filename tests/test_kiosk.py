@@ -211,7 +211,15 @@ async def test_settings_are_not_reachable(make_app) -> None:
         assert "Settings" not in footer and "Quit" in footer
 
 
-PALETTE_TILL_ACTIONS = {"New customer", "Help", "Check unsent claims"}
+# The till's own claims and the manager's checker view (which asks for a checker token or the
+# manager PIN) are till actions too; nothing that leaves the kiosk or changes it is offered.
+PALETTE_TILL_ACTIONS = {
+    "New customer",
+    "Help",
+    "Check unsent claims",
+    "Till claims",
+    "Approve or reject claims (manager)",
+}
 
 
 async def palette_titles(pilot) -> set[str]:

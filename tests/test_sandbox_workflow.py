@@ -117,8 +117,10 @@ async def test_second_pending_claim_is_accepted_and_fails_after_the_first_is_app
     async with client(app, **GATEWAY) as http:
         first = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
         second = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
-        await http.put(CLAIM_PATH, json=_decision(first["requestId"], "approved"))
-        late = await http.put(CLAIM_PATH, json=_decision(second["requestId"], "approved"))
+        await http.put(CLAIM_PATH, json=_decision(first["requestId"], "approved"), headers=CHECKER)
+        late = await http.put(
+            CLAIM_PATH, json=_decision(second["requestId"], "approved"), headers=CHECKER
+        )
         statuses = sorted(r["status"] for r in await _requests(http, omar))
     assert second["state"] == "AdminTask"
     assert late.json()["data"]["state"] == "failed"

@@ -153,7 +153,7 @@ async def test_hundreds_of_claims_page_and_the_server_is_asked_a_bounded_number_
         assert "page 24 of 25" in str(screen.query_one("#till-claims-status").render())
 
 
-async def test_an_unconfirmed_claim_is_checked_now_with_one_key(make_app):
+async def test_an_unconfirmed_claim_is_checked_now_with_one_key(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         services = await app.services()
@@ -183,6 +183,13 @@ async def test_an_unconfirmed_claim_is_checked_now_with_one_key(make_app):
         await until(pilot, lambda: screen.view is not None)
         assert screen.view.items[0].local_words == "being checked"
         assert "No answer" in screen.view.items[0].reason
+        # The POST may still land: a first check finds nothing and sends nothing ...
+        await pilot.press("c")
+        await until(pilot, lambda: all(w.is_finished for w in app.workers))
+        assert screen.view.items[0].local_words == "being checked"
+        assert bill.type == "NOT_INTERESTED"
+        # ... a quiet period later a second check finds nothing either: resent, once.
+        clock.at += services.claims.quiet_period
         await pilot.press("c")
         await until(
             pilot,
