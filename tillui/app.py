@@ -336,7 +336,11 @@ class TillApp(App[None]):
         if self.kiosk or kiosk_unknown:
             self.run_worker(self._kiosk_quit(), group="quit", exclusive=True, exit_on_error=False)
         else:
-            self.exit()
+            await self._quit_outside_kiosk()
+
+    async def _quit_outside_kiosk(self) -> None:
+        """Ctrl+Q when this is not a kiosk: the one place for the non-kiosk quit."""
+        self.exit()
 
     async def _kiosk_quit(self) -> None:
         from tillui.kiosk import PinGuard, quit_verdict
@@ -345,7 +349,7 @@ class TillApp(App[None]):
             await self._services_loaded.wait()  # the config says whether this is a kiosk
         services = self._services
         if not self.kiosk:
-            self.exit()
+            await self._quit_outside_kiosk()
             return
         pin_hash = services.secrets.kiosk_pin_hash if services else None
         guard = self._pin_guard = self._pin_guard or PinGuard()
