@@ -79,7 +79,7 @@ async def test_quit_asks_for_the_pin_and_only_the_right_pin_quits(make_app) -> N
         await until(pilot, lambda: app.return_code == 0)
 
 
-async def test_three_wrong_pins_refuse(make_app) -> None:
+async def test_three_wrong_pins_lock_quitting_out(make_app) -> None:
     app = make_app(flags=KIOSK)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await services_ready(app)
@@ -89,7 +89,28 @@ async def test_three_wrong_pins_refuse(make_app) -> None:
             await pilot.press(*"9999", "enter")
             await pilot.pause(0.1)
         await until(pilot, lambda: isinstance(app.screen, LookupScreen))
-        assert app.return_code is None
+        assert "Try again in 30 s" in toasts(app)
+        await press_quit(pilot)  # even the right PIN is not asked for during the lockout
+        assert not isinstance(app.screen, PinDialog) and app.return_code is None
+        await until(pilot, lambda: "Too many wrong PINs" in toasts(app))
+
+
+def test_pin_guard_lockouts_double_and_a_right_pin_resets_them() -> None:
+    from tillui.kiosk import PinGuard
+
+    now = [0.0]
+    guard = PinGuard(clock=lambda: now[0])
+    stored = hash_pin(PIN)
+    for _ in range(3):
+        assert not guard.check("1357", stored)
+    assert guard.locked_for() == 30
+    assert not guard.check(PIN, stored)  # locked out: not even checked
+    now[0] += 30
+    for _ in range(3):
+        guard.check("1357", stored)
+    assert guard.locked_for() == 60
+    now[0] += 60
+    assert guard.check(PIN, stored) and guard.locked_for() == 0
 
 
 async def test_without_a_pin_quitting_is_disabled(make_app) -> None:

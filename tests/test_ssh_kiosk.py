@@ -63,6 +63,7 @@ def run(*command: str, check: bool = True, **kwargs) -> subprocess.CompletedProc
 class Tmux:
     def __init__(self, tmux: str, socket: str) -> None:
         self.base = [tmux, "-L", socket, "-f", "/dev/null"]
+        self.login = ""
 
     def __call__(self, *args: str, check: bool = True) -> str:
         return run(*self.base, *args, check=check).stdout
@@ -152,6 +153,7 @@ def kiosk_over_ssh():
         ]  # fmt: skip
         tmux("new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", *client)
         tmux("set-option", "-t", "kiosk", "remain-on-exit", "on")
+        tmux.login = "an unprivileged user" if permit_root == "no" else "a uid-0 alias"
         yield tmux
     finally:
         tmux("kill-server", check=False)
@@ -195,7 +197,7 @@ def test_kiosk_over_ssh_looks_up_a_customer_and_never_gives_a_shell(kiosk_over_s
     screen = tmux.screen()
     assert not tmux.pane_dead(), screen
     assert "Find a customer" in screen and "$ " not in screen and "# " not in screen
-    print(f"ssh kiosk: customer shown {looked_up:.1f} s after connecting")
+    print(f"ssh kiosk ({tmux.login}): customer shown {looked_up:.1f} s after connecting")
 
 
 def test_the_readme_shows_the_same_sshd_config() -> None:

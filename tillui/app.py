@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tillui.claims.service import ClaimOutcome
     from tillui.clock import Clock
     from tillui.config.settings import Settings
+    from tillui.kiosk import PinGuard
     from tillui.screens.dialogs.confirm_quit import QuitQuestion
     from tillui.wiring.configured import FirstRunNeeded
     from tillui.wiring.services import Services, ServicesFactory
@@ -78,6 +79,7 @@ class TillApp(TerminalGuard, App[None]):
         self._kiosk_flag = kiosk
         """Kiosk mode known before the config is loaded (--kiosk, TILLUI_KIOSK)."""
         self._first_run = False
+        self._pin_guard: PinGuard | None = None
         self.session = Session()
         self.keymap: dict[str, str] = {}
         self._services_factory = services_factory
@@ -481,7 +483,7 @@ class TillApp(TerminalGuard, App[None]):
         return super().check_action(action, parameters)
 
     async def _kiosk_quit(self) -> None:
-        from tillui.kiosk import quit_verdict
+        from tillui.kiosk import PinGuard, quit_verdict
 
         if not self._kiosk_flag:
             await self._services_loaded.wait()  # the config says whether this is a kiosk
@@ -490,21 +492,22 @@ class TillApp(TerminalGuard, App[None]):
             await self._confirm_quit()
             return
         pin_hash = services.secrets.kiosk_pin_hash if services else None
+        guard = self._pin_guard = self._pin_guard or PinGuard()
         verdict = quit_verdict(
             kiosk=True,
             pin_hash=pin_hash.get_secret_value() if pin_hash else None,
             claims_in_flight=self.claim_in_flight,
             unconfirmed_claims=await services.claims.unresolved_count() if services else 0,
+            locked_for=guard.locked_for(),
         )
         if verdict.outcome == "refuse":
             self.notify(verdict.reason, title="Quit refused", severity="warning", timeout=8)
         elif verdict.outcome == "ask_pin" and pin_hash is not None:
-            from tillui.kiosk import verify_pin
             from tillui.screens.dialogs.pin import PinDialog
 
             stored = pin_hash.get_secret_value()
             self.push_screen(
-                PinDialog(lambda pin: verify_pin(pin, stored)),
+                PinDialog(lambda pin: guard.check(pin, stored), guard.locked_for),
                 lambda matched: self.exit() if matched else None,
             )
 

@@ -14,7 +14,10 @@ from tillui import __version__
 
 SUBCOMMANDS = {
     "sandbox": ("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
-    "config": ("tillui.config.command", "path | show | set | check — the layered configuration"),
+    "config": (
+        "tillui.config.command",
+        "path | show | set | check | set-pin — the layered configuration",
+    ),
     "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
     "serve": ("tillui.serve", "serve the app to a browser (textual-serve; loopback by default)"),
 }

@@ -13,7 +13,8 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -81,6 +82,43 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+class PinGuard:
+    """Checks PINs against the stored hash, and locks out guessing: after `tries` wrong PINs in
+    a row, no PIN is checked for `lockout` seconds, doubling with each further lockout."""
+
+    def __init__(
+        self,
+        *,
+        tries: int = 3,
+        lockout: float = 30.0,
+        max_lockout: float = 900.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._tries, self._lockout, self._max_lockout = tries, lockout, max_lockout
+        self._clock = clock
+        self._wrong = 0
+        self._lockouts = 0
+        self._locked_until = 0.0
+
+    def locked_for(self) -> float:
+        """Seconds until PINs are checked again (0 when not locked out)."""
+        return max(0.0, self._locked_until - self._clock())
+
+    def check(self, pin: str, stored: str) -> bool:
+        if self.locked_for() > 0:
+            return False
+        if verify_pin(pin, stored):
+            self._wrong = self._lockouts = 0
+            return True
+        self._wrong += 1
+        if self._wrong >= self._tries:
+            seconds = min(self._lockout * 2**self._lockouts, self._max_lockout)
+            self._locked_until = self._clock() + seconds
+            self._lockouts += 1
+            self._wrong = 0
+        return False
+
+
 # -- may the kiosk quit? ----------------------------------------------------------------------
 
 
@@ -95,7 +133,12 @@ QUIT = QuitVerdict("quit")
 
 
 def quit_verdict(
-    *, kiosk: bool, pin_hash: str | None, claims_in_flight: bool, unconfirmed_claims: int
+    *,
+    kiosk: bool,
+    pin_hash: str | None,
+    claims_in_flight: bool,
+    unconfirmed_claims: int,
+    locked_for: float = 0.0,
 ) -> QuitVerdict:
     """What Ctrl+Q does. Outside kiosk mode: quit (TillApp's own confirmation applies).
     In kiosk mode a claim being sent or not yet confirmed refuses it, PIN or not; otherwise
@@ -122,5 +165,9 @@ def quit_verdict(
         return QuitVerdict(
             "refuse",
             "Quitting is disabled: kiosk_pin_hash is not a PIN hash (tillui config set-pin).",
+        )
+    if locked_for > 0:
+        return QuitVerdict(
+            "refuse", f"Too many wrong PINs. Try again in {max(1, round(locked_for))} s."
         )
     return QuitVerdict("ask_pin")

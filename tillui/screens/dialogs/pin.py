@@ -1,6 +1,7 @@
 """The kiosk quit PIN: typed hidden, checked against the stored hash; Esc cancels.
 
-Dismisses with True when the PIN matched, False after a cancel or too many wrong tries.
+Dismisses with True when the PIN matched, False after a cancel or when wrong PINs locked it out
+(the lockout itself is tillui.kiosk.PinGuard's, kept by the app across dialogs).
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ from textual.widgets import Input, Static
 from tillui.screens.base import TillDialog
 from tillui.screens.styles import stylesheet
 
-MAX_TRIES = 3
-
 
 class PinDialog(TillDialog[bool]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pin.cancel")]
 
-    def __init__(self, check: Callable[[str], bool]) -> None:
+    def __init__(self, check: Callable[[str], bool], locked_for: Callable[[], float]) -> None:
         super().__init__()
         self._check = check
-        self._tries = 0
+        self._locked_for = locked_for
         self._checking = False
 
     def compose(self) -> ComposeResult:
@@ -53,16 +52,17 @@ class PinDialog(TillDialog[bool]):
         if matched:
             self.dismiss(True)
             return
-        self._tries += 1
-        if self._tries >= MAX_TRIES:
-            self.app.notify("Wrong PIN. Quitting was refused.", severity="error")
+        locked_for = self._locked_for()
+        if locked_for > 0:
+            self.app.notify(
+                f"Wrong PIN. Try again in {max(1, round(locked_for))} s.",
+                title="Quit refused",
+                severity="error",
+            )
             self.dismiss(False)
             return
         event.input.clear()
-        left = MAX_TRIES - self._tries
-        self.query_one("#pin-error", Static).update(
-            f"Wrong PIN: {left} more {'try' if left == 1 else 'tries'}."
-        )
+        self.query_one("#pin-error", Static).update("Wrong PIN.")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
