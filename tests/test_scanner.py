@@ -123,9 +123,10 @@ async def test_the_same_code_scanned_twice_within_two_seconds_counts_once(make_a
 
 
 async def test_a_scan_in_the_confirm_dialog_is_ignored_and_confirms_nothing(make_app):
-    app = make_app(scan_guard=True)
+    app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_claim(pilot, DEMO.omar.mobile)
+        app.scan_guard.enabled = True
         await pilot.press("enter")
         await settle(pilot)
         dialog = app.screen
@@ -156,9 +157,10 @@ async def test_a_prefixed_scan_is_recognised_however_slowly_it_arrives(make_app)
 
 
 async def test_a_prefixed_scan_in_a_dialog_is_never_typed_in(make_app):
-    app = make_app(scan_guard=True, flags={"scan_prefix": "~"})
+    app = make_app(flags={"scan_prefix": "~"})
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_claim(pilot, DEMO.omar.mobile)
+        app.scan_guard.enabled = True
         await pilot.press("enter")
         await settle(pilot)
         for key in ["~", *"CARD0001", "enter"]:
