@@ -52,7 +52,7 @@ class ClaimScreen(TillScreen[None]):
     scan_starts_lookup = True  # a scan here is a receipt: see on_scanned_code
     BINDINGS = [
         Binding("escape", "back", "Back", id="claim.back"),
-        Binding("slash,s", "search", "Search receipt", id="claim.search"),
+        Binding("slash", "search", "Search receipt", id="claim.search"),
         Binding("f5,ctrl+r", "reload", "Reload", id="claim.reload"),
     ]
 
