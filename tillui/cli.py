@@ -14,8 +14,12 @@ from tillui import __version__
 
 SUBCOMMANDS = {
     "sandbox": ("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
-    "config": ("tillui.config.command", "path | show | set | check — the layered configuration"),
+    "config": (
+        "tillui.config.command",
+        "path | show | set | check | set-pin — the layered configuration",
+    ),
     "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
+    "serve": ("tillui.serve", "serve the app to a browser (textual-serve; loopback by default)"),
 }
 
 
@@ -40,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="config file (else TILLUI_CONFIG, else the default path)"
     )
     parser.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16-colour terminals")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="kiosk mode: quitting needs the PIN, no settings, identifiers masked",
+    )
     return parser
 
 
@@ -55,13 +64,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if not has_terminal():
+        print(
+            "tillui: needs a terminal; over SSH connect with ssh -t "
+            "(a ForceCommand login needs PermitTTY yes)",
+            file=sys.stderr,
+        )
+        return 2
     from functools import partial
 
     from tillui.app import TillApp
+    from tillui.kiosk import kiosk_from_env
     from tillui.logs import configure_logging
 
     configure_logging()
-    flags = {"theme": args.theme} if args.theme else {}
+    flags: dict[str, object] = {"theme": args.theme} if args.theme else {}
+    kiosk = args.kiosk or kiosk_from_env()
+    if args.kiosk or (args.demo and kiosk):  # the configured wiring reads TILLUI_KIOSK itself
+        flags["kiosk"] = True
     if args.demo:
         from tillui.wiring.demo import demo_services
 
@@ -70,12 +90,20 @@ def run_app(args: argparse.Namespace) -> int:
         from tillui.wiring.configured import configured_services
 
         factory = partial(configured_services, till=args.till, config_path=args.config, flags=flags)
-    app = TillApp(factory, demo=args.demo)
+    app = TillApp(factory, demo=args.demo, kiosk=kiosk)
     app.run()
     if app.startup_error:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
         return 2
     return int(app.return_code or 0)
+
+
+def has_terminal() -> bool:
+    """Without a TTY the app would paint into a pipe and wait forever (e.g. `ssh host` with a
+    forced command but no -t). textual-serve's browser sessions bring their own driver."""
+    import os
+
+    return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`tillui config path | show | set | check`: see and change the layered configuration.
+"""`tillui config path | show | set | check | set-pin`: see and change the layered configuration.
 
 Exit codes: 0 success, 1 the connection check failed, 2 bad configuration or bad usage.
 No Textual here; the API client is imported only by `check`.
@@ -19,6 +19,8 @@ from tillui.config.layers import (
     default_config_path,
     load_config,
 )
+from tillui.config.set_pin import add_arguments as add_set_pin_arguments
+from tillui.config.set_pin import set_pin
 from tillui.config.settings import Secrets, Settings
 from tillui.config.writing import set_value
 from tillui.counter.identifier_types import Identifier
@@ -74,6 +76,9 @@ def _build_parser() -> argparse.ArgumentParser:
     setter.add_argument("key", metavar="SECTION.KEY")
     setter.add_argument("value", metavar="VALUE")
     command("check", _check, "validate the config, then test the connection", till=True)
+    add_set_pin_arguments(
+        command("set-pin", set_pin, "store the kiosk quit PIN (salted hash) in secrets", till=True)
+    )
     return parser
 
 

@@ -28,3 +28,13 @@ INVALID_MARK = "✗"
 
 def invalid_text(message: str) -> str:
     return f"{INVALID_MARK} {message}"
+
+
+def mask_number(value: int | str | None, visible: int = 4) -> str:
+    """565039501 -> '*****9501': enough to tell customers apart at the till, not to find one."""
+    if value is None:
+        return "—"
+    text = str(value)
+    if len(text) <= visible:
+        return "*" * len(text)
+    return "*" * (len(text) - visible) + text[-visible:]

@@ -4,12 +4,14 @@ the claim itself — four keys from the customer screen: c, move, Enter, Enter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tillui.clock import format_age, format_local
@@ -40,13 +42,25 @@ STATUS_WORDS = (
 class BillsTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "Claim", id="claim.claim")]
 
+    @dataclass
+    class TypedAway(Message):
+        """A printable key typed on the table: it belongs to the receipt search."""
+
+        character: str
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.character != "/":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedAway(event.character))
+
 
 class ClaimScreen(TillScreen[None]):
     CSS_PATH = stylesheet("claim.tcss")
     scan_starts_lookup = True  # a scan here is a receipt: see on_scanned_code
     BINDINGS = [
         Binding("escape", "back", "Back", id="claim.back"),
-        Binding("slash,s", "search", "Search receipt", id="claim.search"),
+        Binding("slash", "search", "Search receipt", id="claim.search"),
         Binding("ctrl+r,f5", "reload", "Reload", id="claim.reload"),
     ]
 
@@ -66,6 +80,9 @@ class ClaimScreen(TillScreen[None]):
             placeholder="Receipt: bill number or transaction ID — type or scan, Enter",
             id="receipt",
             max_length=64,
+            # Keys typed on the table start a new query here: selecting on focus would let the
+            # second key replace the first.
+            select_on_focus=False,
         )
         yield BillsTable(id="bills", cursor_type="row", zebra_stripes=True)
         yield Static("", id="claim-reason")
@@ -88,7 +105,6 @@ class ClaimScreen(TillScreen[None]):
         self.query_one("#claim-title", Static).update(
             Text(f"Claim a bill for {name}", style="bold")
         )
-        self.query_one("#claim-loading").display = False
         table.focus()
         self.action_reload()
 
@@ -158,6 +174,7 @@ class ClaimScreen(TillScreen[None]):
             self._say(
                 source_note or "No recent non-member bills at this till: search by receipt (/)."
             )
+            self.query_one("#receipt", Input).focus()
         else:
             self._describe_highlighted()
 
@@ -222,7 +239,19 @@ class ClaimScreen(TillScreen[None]):
     # -- receipt search -------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#receipt", Input).focus()
+        receipt = self.query_one("#receipt", Input)
+        receipt.focus()
+        receipt.select_all()
+
+    @on(BillsTable.TypedAway)
+    def _typed_on_table(self, message: BillsTable.TypedAway) -> None:
+        receipt = self.query_one("#receipt", Input)
+        if receipt.has_focus:
+            receipt.insert_text_at_cursor(message.character)
+        else:
+            receipt.value = message.character
+            receipt.cursor_position = len(receipt.value)
+            receipt.focus()
 
     @on(Input.Submitted, "#receipt")
     def _search_submitted(self, event: Input.Submitted) -> None:

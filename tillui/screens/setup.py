@@ -131,9 +131,8 @@ class SetupScreen(TillScreen[bool]):
         ),
         Binding("down", "app.focus_next", "Next field", id="setup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="setup.previous", show=False),
-        # The app's settings key would open a screen with nothing to show yet.
-        Binding("ctrl+t,f2", "settings_not_yet", show=False, id="setup.settings"),
     ]
+    settings_ready = False  # the settings screen would have nothing to show yet
 
     def __init__(self, config_path: Path) -> None:
         super().__init__()
@@ -179,7 +178,6 @@ class SetupScreen(TillScreen[bool]):
     def on_mount(self) -> None:
         from tillui.config.settings import Settings
 
-        self.query_one("#setup-testing").display = False
         for name in ("api_base_url", "workflow_base_url"):  # the EU cluster: edit for others
             self._input(name).value = str(Settings.model_fields[name].default)
 
@@ -245,7 +243,7 @@ class SetupScreen(TillScreen[bool]):
         for name in ("api_base_url", "workflow_base_url"):
             if not values[name]:
                 del values[name]  # the model's default, not an empty URL (test before filling all)
-        return Settings(**values), secrets
+        return Settings.model_validate(values), secrets
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -320,9 +318,6 @@ class SetupScreen(TillScreen[bool]):
     def action_quit_setup(self) -> None:
         self._finished = True
         self.app.exit(return_code=2, message=QUIT_NOTE)
-
-    def action_settings_not_yet(self) -> None:
-        self.app.notify("Settings can be shown once this till is set up.", severity="warning")
 
     def on_unmount(self) -> None:
         # Removed without saving while the app runs on ("New customer" from the palette pops

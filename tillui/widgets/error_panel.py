@@ -11,10 +11,8 @@ from tillui.display.error_text import describe
 
 
 class ErrorPanel(Static):
+    # Hidden at start by styles/base.tcss (.error-panel).
     DEFAULT_CLASSES = "error-panel"
-
-    def on_mount(self) -> None:
-        self.display = False
 
     def show_error(self, error: BaseException, *, given: Iterable[str] = ()) -> None:
         title, advice = describe(error, given=given)
