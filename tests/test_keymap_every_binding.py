@@ -69,6 +69,12 @@ async def _request_detail(pilot: Any) -> None:
     await settled(pilot, lambda: type(pilot.app.screen).__name__ == "RequestDetailScreen")
 
 
+async def _status_filter(pilot: Any) -> None:
+    await SCENES["requests"](pilot)
+    await pilot.press("f")
+    await settled(pilot, lambda: type(pilot.app.screen).__name__ == "StatusFilterDialog")
+
+
 # Where each class's bindings are live: the scene that brings it on screen (and focused).
 WHERE: dict[str, Callable[[Any], Awaitable[None]]] = {
     "TillApp": SCENES["lookup"],
@@ -81,6 +87,7 @@ WHERE: dict[str, Callable[[Any], Awaitable[None]]] = {
     "RequestsScreen": SCENES["requests"],
     "RequestsTable": SCENES["requests"],
     "RequestDetailScreen": _request_detail,
+    "StatusFilterDialog": _status_filter,
     "SettingsScreen": SCENES["settings"],
     "HelpScreen": SCENES["help"],
     "SetupScreen": _setup,
