@@ -507,7 +507,7 @@ class ClaimService:
             )
         except _errors().IntouchError as error:
             return ClaimOutcome(claim, "unknown", f"Not resent yet. {error.hint}")
-        return await self._send(claim, request_body)
+        return await self._send(claim, request_body, resend=True)
 
     async def _still_quiet(self, claim: ClaimRecord) -> ClaimOutcome | None:
         """None when an unknown claim may be resent: a first check found nothing, and this one,
@@ -554,8 +554,11 @@ class ClaimService:
 
     # -- sending ---------------------------------------------------------------------------
 
-    async def _send(self, claim: ClaimRecord, request: RetroClaimRequest) -> ClaimOutcome:
-        """POST once, the claim marked `sending` (and committed) before it leaves."""
+    async def _send(
+        self, claim: ClaimRecord, request: RetroClaimRequest, *, resend: bool = False
+    ) -> ClaimOutcome:
+        """POST once, the claim marked `sending` (and committed) before it leaves. A resend
+        turned away as too many requests stays unsettled (it is tried again later)."""
         errors = _errors()
         try:
             await asyncio.to_thread(
@@ -578,6 +581,12 @@ class ClaimService:
             )
             return ClaimOutcome(record, "unknown", _UNKNOWN_MESSAGE, posted=True)
         except errors.IntouchError as error:
+            if resend and isinstance(error, errors.RateLimited):
+                # Nobody is at the till to press again: keep it for the next check.
+                record = await asyncio.to_thread(
+                    self._outbox.mark_unknown, claim.id, error=error.message
+                )
+                return ClaimOutcome(record, "unknown", _BUSY_MESSAGE, posted=True)
             record = await asyncio.to_thread(
                 self._outbox.mark_refused, claim.id, error=error.message
             )
@@ -708,6 +717,10 @@ class _Slot:
 _CHECKING_MESSAGE = (
     "Being checked with Intouch: no answer came, and the claim may still arrive there. Do not "
     "claim this bill again; the till keeps checking and resends it only if it never arrived."
+)
+_BUSY_MESSAGE = (
+    "Intouch was too busy to take the claim again; the till tries again later. Do not claim "
+    "this bill again."
 )
 _UNKNOWN_MESSAGE = (
     "No clear answer from Intouch, so the claim may or may not have been made. It is saved: "
