@@ -162,7 +162,8 @@ class ClaimService:
         self._sending_grace = (
             sending_grace
             if sending_grace is not None
-            else timedelta(seconds=settings.connect_timeout + settings.read_timeout + 5)
+            # A live sender gives up (and marks the claim unknown) within connect + read + 1 s.
+            else timedelta(seconds=settings.connect_timeout + settings.read_timeout + 2)
         )
         self._quiet = timedelta(seconds=settings.claim_quiet_period_seconds)
         self._skew = timedelta(seconds=settings.claim_clock_skew_seconds)

@@ -72,6 +72,7 @@ async def _run(args: argparse.Namespace) -> int:
         claims = ClaimService(client, outbox, resolved.settings, resolved.secrets)
         try:
             if args.command == "send":
+                print(f"claiming transaction {args.transaction}", flush=True)
                 outcome = await claims.submit(
                     customer_id=args.customer,
                     transaction_id=args.transaction,
@@ -82,6 +83,7 @@ async def _run(args: argparse.Namespace) -> int:
                 _print(outcome.kind, outcome.claim)
                 return 0 if outcome.sent else 1
             if args.command == "reconcile":
+                print(f"checking {await claims.unresolved_count()} unsettled claims", flush=True)
                 if args.until_settled:
                     claims.start_background(_print_all)
                     await claims.background_finished()
