@@ -167,7 +167,10 @@ class ClaimScreen(TillScreen[None]):
     def _cells(self, candidate: Candidate) -> list[Text]:
         style = "" if candidate.selectable else "dim"
         if not candidate.verdict.allowed:
-            status = "Too old" if candidate.verdict.code == "too_old" else "Before registration"
+            status = {
+                "too_old": "Too old",
+                "registered_too_recently": "Joined too recently",
+            }.get(candidate.verdict.code or "", "Before registration")
         elif candidate.check == "refused":
             status = "Cannot be claimed"
         elif candidate.check == "confirmed":
