@@ -227,6 +227,27 @@ class ClaimService:
             self._kick_if_unsettled(outcome)
             return outcome
 
+    async def last_rejection(self, customer_id: int, transaction_id: int) -> datetime | None:
+        """When the last claim of this bill was rejected or failed (here or, as far as the
+        customer's requests show, at any till), or None. Never raises: it only words a dialog."""
+        times: list[datetime] = []
+        try:
+            rows = await asyncio.to_thread(self._outbox.recent, 500)
+            times += [
+                r.updated_at
+                for r in rows
+                if r.transaction_id == transaction_id and r.server_state in REJECTED_STATES
+            ]
+            page = await self._client.retro_requests(customer_id, limit=RECONCILE_PAGE_SIZE)
+            for item in page.items:
+                if item.transaction_id == transaction_id and item.status in REJECTED_STATES:
+                    moment = _aware(item.updated_on or item.added_on)
+                    if moment is not None:
+                        times.append(moment)
+        except Exception:  # noqa: BLE001 - unknown is fine: the dialog then asks plainly
+            logger.info("earlier rejections of a bill could not be read")
+        return max(times) if times else None
+
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
         return len(await asyncio.to_thread(self._outbox.unresolved))
