@@ -98,6 +98,8 @@ async def test_a_double_enter_in_the_dialog_sends_one_claim(make_app):
         state = sandbox_state(app)
         assert len(state.retro_requests.for_transaction(candidate.transaction_id)) == 1
         assert len(state.workflow_requests) == 1
+        # Counted at the network layer too: the sandbox accepts a second claim of a bill.
+        assert state.request_log.claim_posts() == {candidate.transaction_id: 1}
 
 
 async def test_escape_in_the_dialog_sends_nothing(make_app):
@@ -191,7 +193,9 @@ async def test_a_scanned_receipt_on_the_claim_screen_searches_instead_of_looking
         assert any(c.source == "search" for c in app.screen._candidates.values())
 
 
-async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconciliation(make_app):
+async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconciliation(
+    make_app, clock
+):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_claim(pilot, DEMO.omar.mobile)
@@ -204,6 +208,10 @@ async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconc
         assert app.screen.outcome.unknown
         assert "No answer from the server" in str(app.screen.query_one("#result-heading").render())
         services = await app.services()
+        await services.claims.stop_background()  # this test drives the checks itself
+        first = await services.claims.reconcile()
+        assert [(o.kind, o.posted) for o in first] == [("unknown", False)]  # may still land
+        clock.at += services.claims.quiet_period
         outcomes = await services.claims.reconcile()
         # Never received: resent once by reconciliation, now on the server exactly once.
         assert [o.kind for o in outcomes] == ["sent"]
@@ -227,7 +235,7 @@ async def test_rate_limiting_while_confirming_shows_what_to_do(make_app):
         assert sandbox_state(app).workflow_requests == {}
 
 
-async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_app):
+async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_app, clock):
     from tillui.screens.lookup import LookupScreen
 
     app = make_app()
@@ -252,7 +260,11 @@ async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_ap
         )
         assert "1 claim not yet confirmed" in str(app.screen.query_one("#lookup-unsent").render())
         state.faults.clear()
-        app.action_check_unsent_claims()
+        app.action_check_unsent_claims()  # a first check: nothing there yet, wait
+        await settle(pilot)
+        assert app.screen.query_one("#lookup-unsent").display
+        clock.at += (await app.services()).claims.quiet_period
+        app.action_check_unsent_claims()  # a quiet period later, still nothing: resent
         await until(pilot, lambda: not app.screen.query_one("#lookup-unsent").display)
         # Never received (the 503 came before the server acted): resent once, on the server once.
         assert len(state.retro_requests.for_transaction(transaction_id)) == 1
@@ -290,3 +302,48 @@ async def test_bad_journal_lines_are_reported_and_the_rest_listed(make_app):
         await settle(pilot)
         assert app.screen.query_one(BillsTable).row_count > 10
         assert any("line 1 from the end" in str(n.message) for n in app._notifications)
+
+
+async def test_a_rejected_bill_can_be_claimed_again_and_the_dialog_says_so(make_app):
+    from tillui.sandbox.workflow import decide
+
+    app = make_app(auto_approve=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        candidate = highlighted(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Claim this bill" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.outcome.sent
+        state = sandbox_state(app)
+        (first,) = state.workflow_requests.values()
+        decide(
+            state,
+            {
+                "requestId": first.request_id,
+                "actionName": "AdminTask",
+                "payload": {
+                    "AdminTask-Payload": {"actionDecision": "rejected", "actionMessage": "no"}
+                },
+            },
+        )
+        app.start_over()
+        await settle(pilot)
+        await open_claim(pilot, DEMO.omar.mobile)
+        table = app.screen.query_one(BillsTable)
+        table.move_cursor(row=table.get_row_index(str(candidate.transaction_id)))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmClaimDialog), (highlighted(app), reason_text(app))
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert title.startswith("A claim of this bill was rejected on ") and "claim again?" in title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.outcome.sent and app.screen.outcome.posted
+        assert state.request_log.claim_posts() == {candidate.transaction_id: 2}
+        assert sorted(
+            r.status for r in state.retro_requests.for_transaction(candidate.transaction_id)
+        ) == ["PENDING", "REJECTED"]

@@ -94,11 +94,41 @@ async def test_auto_approved_claim_changes_bill_points_and_requests():
         listed["addedBy"]["id"] == DEMO.till_id and listed["addedByParent"]["id"] == DEMO.store_id
     )
     assert listed["comments"] == "claimed at the till" and isinstance(listed["requestId"], int)
+    # No idempotency key: a second claim is a second request, whose execution fails.
+    assert again.status_code == 200 and again.json()["data"]["state"] == "failed"
+    assert len(state.workflow_requests) == 2 and bill.customer_id == omar
+
+
+async def test_refuse_duplicates_option_refuses_at_post():
+    app = make_app(refuse_duplicates=True)
+    omar = DEMO.omar.customer_id
+    body = claim_body(_claimable_bill(app, omar).id, omar)
+    async with client(app, **GATEWAY) as http:
+        await http.post(CLAIM_PATH, json=body)
+        again = await http.post(CLAIM_PATH, json=body)
     assert again.status_code == 409 and error_code(again) == 99104
+    assert len(state_of(app).workflow_requests) == 1
+
+
+async def test_second_pending_claim_is_accepted_and_fails_after_the_first_is_approved():
+    app = make_app(auto_approve=False)
+    omar = DEMO.omar.customer_id
+    bill = _claimable_bill(app, omar)
+    async with client(app, **GATEWAY) as http:
+        first = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
+        second = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
+        await http.put(CLAIM_PATH, json=_decision(first["requestId"], "approved"), headers=CHECKER)
+        late = await http.put(
+            CLAIM_PATH, json=_decision(second["requestId"], "approved"), headers=CHECKER
+        )
+        statuses = sorted(r["status"] for r in await _requests(http, omar))
+    assert second["state"] == "AdminTask"
+    assert late.json()["data"]["state"] == "failed"
+    assert statuses == ["FAILURE", "SUCCESS"]
 
 
 async def test_manual_approval_then_checker_approves():
-    app = make_app(auto_approve=False)
+    app = make_app(auto_approve=False, refuse_duplicates=True)
     omar = DEMO.omar.customer_id
     bill = _claimable_bill(app, omar)
     async with client(app, **GATEWAY) as http:
@@ -292,7 +322,7 @@ async def test_claim_validation(mutate, code):
 
 
 async def test_claims_refused_for_claimed_or_open_seeded_bills():
-    app = make_app()
+    app = make_app(refuse_duplicates=True)
     state = state_of(app)
     asha = DEMO.asha.customer_id
     asha_requests = state.retro_requests.page(asha, 0, 20)

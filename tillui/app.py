@@ -27,6 +27,7 @@ from tillui.screens.styles import stylesheet
 from tillui.session import Session
 
 if TYPE_CHECKING:
+    from tillui.claims.service import ClaimOutcome
     from tillui.clock import Clock
     from tillui.config.settings import Settings
     from tillui.wiring.configured import FirstRunNeeded
@@ -123,7 +124,9 @@ class TillApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LookupScreen):
                 screen.show_demo_hints(services.demo.hints if services.demo else [])
-        self.run_worker(self._reconcile_claims(services), name="reconcile", exit_on_error=False)
+        # Claims whose answer never came (an earlier run, a killed process) are checked now and
+        # then in the background, with backoff, until none is left unsettled.
+        services.claims.start_background(self._report_reconciled)
 
     def _services_failed(self, reason: str) -> None:
         self._services_error = reason
@@ -145,6 +148,20 @@ class TillApp(App[None]):
             self.set_keymap(self.keymap)
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
+
+    async def _report_reconciled(self, outcomes: list[ClaimOutcome]) -> None:
+        """Background reconcile: tell only what changed (a claim confirmed, refused or resent),
+        not every check that is still waiting."""
+        for outcome in outcomes:
+            if outcome.unknown and not outcome.posted:
+                continue
+            self.notify(
+                outcome.message,
+                title=f"Claim of bill {outcome.claim.bill_number}",
+                severity="information" if outcome.sent else "warning",
+                timeout=10,
+            )
+        await self.show_unsent_claims()
 
     async def _reconcile_claims(self, services: Services, *, report_all: bool = False) -> None:
         """Settle claims whose answer never came (an earlier run, a dropped connection)."""

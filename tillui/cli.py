@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "sandbox": ("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
     "config": ("tillui.config.command", "path | show | set | check — the layered configuration"),
     "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
+    "claims": ("tillui.wiring.claims_command", "send | reconcile | list — the claims outbox"),
 }
 
 

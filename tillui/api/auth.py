@@ -152,9 +152,22 @@ class Authenticator:
             OAuthTokens(fetch_token, clock=clock) if settings.auth_mode == "oauth" else None
         )
 
-    async def headers(self, target: Target) -> dict[str, str]:
+    async def headers(
+        self, target: Target, *, checker_token: SecretStr | None = None
+    ) -> dict[str, str]:
+        """`checker_token`: a checker's decision, sent as that user instead of the till's."""
         if target is Target.WORKFLOW:
-            return workflow_headers(self._settings, self._secrets)
+            gateway = (
+                workflow_headers(self._settings, self._secrets)
+                if checker_token is None
+                else self.checker_headers(checker_token)
+            )
+            if not self._settings.workflow_till_auth:
+                return gateway
+            return gateway | await self._till_headers()
+        return await self._till_headers()
+
+    async def _till_headers(self) -> dict[str, str]:
         if self._tokens is not None:
             return {OAUTH_HEADER: await self._tokens.current()}
         return {"Authorization": basic_authorization(self._settings, self._secrets)}
@@ -163,9 +176,10 @@ class Authenticator:
         self, target: Target, rejected: dict[str, str]
     ) -> dict[str, str] | None:
         """Headers worth one more try after a 401, or None when nothing can be renewed."""
-        if target is not Target.API or self._tokens is None:
+        if self._tokens is None or OAUTH_HEADER not in rejected:
             return None
-        return {OAUTH_HEADER: await self._tokens.renew_after_rejection(rejected[OAUTH_HEADER])}
+        renewed = await self._tokens.renew_after_rejection(rejected[OAUTH_HEADER])
+        return rejected | {OAUTH_HEADER: renewed}
 
     def checker_headers(self, checker_token: SecretStr) -> dict[str, str]:
         """Gateway headers carrying a checker's token (a user with CanCheckRequest).

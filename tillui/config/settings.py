@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 AuthMode = Literal["basic", "oauth"]
+RegistrationRule = Literal["billed_after_registration_minus_delay", "registered_delay_before_now"]
 
 
 class Settings(BaseModel):
@@ -51,11 +52,20 @@ class Settings(BaseModel):
     username: str = ""
     """The till's API username (Basic auth). The password is a secret, never stored here."""
 
+    workflow_till_auth: bool = True
+    """Send the till's Basic or OAuth credentials on workflow gateway calls too (documents 002
+    and the approve/reject page list them among the prerequisites)."""
+
     retro_max_age_days: int = Field(default=30, ge=0)
     """A bill older than this many days cannot be claimed (TXN_MAX_ALLOWED_AGE_DAYS)."""
     retro_delay_hours: int = Field(default=3, ge=0)
     """Bills billed earlier than registration minus this many hours cannot be claimed
     (RETRO_DELAY_SINCE_REGISTRATION_HOURS)."""
+    registration_rule: RegistrationRule = "billed_after_registration_minus_delay"
+    """How document 002's registration delay reads: 'billed_after_registration_minus_delay'
+    (its worked example: bills billed up to retro_delay_hours before registration) or
+    'registered_delay_before_now' (its definition: the customer registered at least
+    retro_delay_hours before now)."""
     same_store_only: bool = True
     """Only bills billed at this till's store can be claimed."""
     bills_journal: Path | None = None
@@ -65,6 +75,13 @@ class Settings(BaseModel):
     """Seconds to wait for a connection to the API."""
     read_timeout: float = Field(default=10.0, gt=0)
     """Seconds to wait for an answer from the API."""
+    claim_quiet_period_seconds: float = Field(default=120.0, gt=0)
+    """A claim with no clear answer is resent only after this many seconds with no request
+    found for it, twice, this far apart: the server may still be committing the first POST.
+    At least twice connect_timeout + read_timeout."""
+    claim_clock_skew_seconds: float = Field(default=300.0, ge=0)
+    """How far the server's clock may be behind the till's: a request found for a claim's bill
+    counts only if the server added it after the claim was stored, less this."""
 
     mask_identifiers: bool = True
     """Mask customer identifiers on screen (e.g. ******8395)."""
@@ -78,6 +95,16 @@ class Settings(BaseModel):
     """Binding ID -> keys (comma-separated), applied with App.set_keymap."""
     requests_refresh_seconds: int = Field(default=20, ge=0)
     """Refresh the requests screen this often while a request is PENDING (0 = off)."""
+
+    @model_validator(mode="after")
+    def _quiet_period_outlasts_a_request(self) -> Settings:
+        least = 2 * (self.connect_timeout + self.read_timeout)
+        if self.claim_quiet_period_seconds < least:
+            raise ValueError(
+                f"claim_quiet_period_seconds must be at least {least:g} "
+                "(twice connect_timeout + read_timeout)"
+            )
+        return self
 
 
 class Secrets(BaseModel):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from .bulk import BulkHistory
 from .config import SandboxConfig
 from .demo import DEMO, DemoCustomer
-from .faults import FaultInjector
+from .faults import FaultInjector, FaultMix
 from .model import (
     Customer,
     LineItem,
@@ -328,6 +328,14 @@ def build_state(config: SandboxConfig) -> SandboxState:
         transactions.add(bill)
         journal.append(bill.id)
 
+    # Their own generator and numbers: the seeded demo data stays the same with or without them.
+    extra = BillMaker(random.Random(config.seed ^ 0x5EED), first_id=323600001)
+    for n in range(config.extra_bills):
+        billed = now - timedelta(hours=2) - timedelta(seconds=n * 60)
+        bill = extra.make(till, store, billed, f"S1-{n + 1:06d}")
+        transactions.add(bill)
+        journal.append(bill.id)
+
     for n, days_ago in enumerate((1.2, 4.5, 9.0, 16.0, 27.5, 41.0)):
         number = DEMO.shared_bill_number if n == 2 else f"H1-{200001 + n:06d}"
         transactions.add(
@@ -380,9 +388,14 @@ def build_state(config: SandboxConfig) -> SandboxState:
         transactions=transactions,
         retro_requests=requests,
         journal_transaction_ids=journal,
-        faults=FaultInjector(config.latency_seconds),
+        faults=FaultInjector(
+            config.latency_seconds,
+            FaultMix(config.fault_rate, config.seed, config.fault_delay_seconds)
+            if config.fault_rate > 0
+            else None,
+        ),
         _rng=random.Random(config.seed + 1),
     )
     waiting = random.Random(config.seed + WAITING_SALT)
-    seed_waiting_requests(state, waiting, BillMaker(waiting, first_id=323600001).make)
+    seed_waiting_requests(state, waiting, BillMaker(waiting, first_id=323900001).make)
     return state

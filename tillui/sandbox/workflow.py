@@ -1,6 +1,10 @@
 """The RETRO-TRANSACTION request workflow (document 002): maker claim, checker decision,
 execution of the retro PUT, and the customer's view of the request (documents 000/001).
 
+A second claim of the same bill is accepted (a second request) and fails when it executes,
+because the bill is no longer NOT_INTERESTED; `SandboxConfig.refuse_duplicates` refuses it at
+POST time instead (invented codes 99104/99105).
+
 Customer view: PENDING on creation; APPROVED once approved, then SUCCESS or FAILURE once the
 retro ran (at once, or `execution_delay_seconds` later); REJECTED when the checker refuses.
 Workflow view: "AdminTask" while awaiting the checker, "approved" once approved, "rejected" when
@@ -101,8 +105,11 @@ def submit_claim(state: SandboxState, body: Any) -> WorkflowRequest:
     till = None if till_id is None else state.till(till_id)
     if till is None:
         raise ApiError(UNKNOWN_TILL)
-    txn, customer = claim_subjects(state, parse_retro_body(task["body"]))
-    if state.retro_requests.open_for_transaction(txn.id):
+    # A real server accepts a second claim of a bill (no idempotency key, INDEX.md): the
+    # second request fails when it executes. Refusing it here is an explicit option.
+    refuse = state.config.refuse_duplicates
+    txn, customer = claim_subjects(state, parse_retro_body(task["body"]), any_type=not refuse)
+    if refuse and state.retro_requests.open_for_transaction(txn.id):
         raise ApiError(OPEN_REQUEST_EXISTS)
     now = state.now()
     check_limits(state.config, now, txn, customer)

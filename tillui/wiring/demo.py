@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +79,12 @@ def demo_services(
     )
     transport = httpx.ASGITransport(app=sandbox)
     client = IntouchClient(settings, secrets, transport=transport)
-    claims = ClaimService(client, ClaimsOutbox(folder / "claims-demo.sqlite3"), settings, secrets)
+
+    def utc_now() -> datetime:
+        return clock.now().astimezone(UTC)
+
+    outbox = ClaimsOutbox(folder / "claims-demo.sqlite3", clock=utc_now)
+    claims = ClaimService(client, outbox, settings, secrets, clock=utc_now)
     hints = [
         f"mobile {DEMO.asha.mobile} ({DEMO.asha.full_name})",
         f"email {DEMO.meera.email} + mobile {DEMO.meera.mobile}",

@@ -44,6 +44,7 @@ class Services:
     demo: DemoInfo | None = None
 
     async def aclose(self) -> None:
+        await self.claims.stop_background()
         await self.client.aclose()
         if self.demo is not None and self.demo.cleanup is not None:
             self.demo.cleanup()
