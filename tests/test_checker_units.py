@@ -91,3 +91,16 @@ async def test_the_client_refuses_the_makers_token_before_sending():
                     "r1", approve=True, checker_token=SecretStr(token)
                 )
     assert sent == []
+
+
+def test_wrong_pins_lock_the_pin_for_the_app_run_not_per_visit():
+    from tillui.config.checker_pin import PinAttempts
+
+    now = [0.0]
+    attempts = PinAttempts(limit=3, lockout=60, clock=lambda: now[0])
+    assert [attempts.failed(), attempts.failed()] == [2, 1]
+    attempts.succeeded()  # a right PIN clears the count
+    assert [attempts.failed(), attempts.failed(), attempts.failed()] == [2, 1, 0]
+    assert attempts.locked_for() == 60
+    now[0] = 61
+    assert attempts.locked_for() == 0 and attempts.failed() == 2
