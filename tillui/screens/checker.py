@@ -26,7 +26,7 @@ from tillui.widgets.spinner import Spinner
 from tillui.widgets.state_table import StateTable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from datetime import datetime
 
     from pydantic import SecretStr
@@ -151,7 +151,9 @@ class CheckerScreen(TillScreen[None]):
 
     # -- the token -----------------------------------------------------------------------------
 
-    def _ask_for_token(self, *, then, leave_if_cancelled: bool = False, problem: str = "") -> None:
+    def _ask_for_token(
+        self, *, then: Callable[[], None], leave_if_cancelled: bool = False, problem: str = ""
+    ) -> None:
         from tillui.screens.dialogs.checker_access import CheckerAccessDialog
 
         services = self.till.services_now
