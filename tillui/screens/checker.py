@@ -97,6 +97,7 @@ class CheckerScreen(TillScreen[None]):
         self._page = 1
         self._view: WaitingPage | None = None
         self._deciding = False
+        self._token_problem = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="checker-head"):
@@ -166,6 +167,7 @@ class CheckerScreen(TillScreen[None]):
                     self.app.pop_screen()
                 return
             self._token = token
+            self._token_problem = ""
             then()
 
         self.app.push_screen(
@@ -257,7 +259,9 @@ class CheckerScreen(TillScreen[None]):
             self.app.bell()
             return
         if self._token is None:
-            self._ask_for_token(then=lambda: self._begin_decision(approve=approve))
+            self._ask_for_token(
+                then=lambda: self._begin_decision(approve=approve), problem=self._token_problem
+            )
             return
         clock = self.till.clock
         summary = DecisionSummary(
@@ -290,6 +294,7 @@ class CheckerScreen(TillScreen[None]):
             )
         except AuthError as error:
             self._token = None
+            self._token_problem = f"The last token was refused: {error.message}."
             panel.show_message(
                 "The checker token was refused — nothing was changed",
                 f"{error.message}. Press {'a' if approve else 'r'} again to give another token.",
