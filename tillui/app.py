@@ -58,8 +58,8 @@ class TillApp(TerminalGuard, App[None]):
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
         Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
         # -- till claims and the store manager's checker view (issue 12) --
-        Binding("ctrl+l", "till_claims", "Till claims", id="app.till_claims", show=False),
-        Binding("ctrl+o", "checker", "Manager", id="app.checker", show=False),
+        Binding("ctrl+l", "till_claims", "This till's claims", id="app.till_claims", show=False),
+        Binding("ctrl+o", "checker", "Manager: approve or reject", id="app.checker", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS
