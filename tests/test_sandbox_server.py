@@ -94,3 +94,10 @@ def test_importing_the_sandbox_stays_independent_of_the_app():
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+
+
+def test_main_without_uvicorn_names_the_extra_to_install(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the [sandbox] extra were missing
+    assert main(["--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "tillui[sandbox]" in err and "Traceback" not in err
