@@ -133,7 +133,7 @@ def _banner(base_url: str, journal: str | None) -> str:
 SANDBOX_EXTRA_NOTE = (
     "tillui sandbox: serving over HTTP needs uvicorn, which is optional: "
     "pip install 'tillui[sandbox]' (or, in a checkout, pip install -e '.[sandbox]'). "
-    "`tillui --demo` needs neither."
+    "`tillui --demo` does not need it."
 )
 
 
