@@ -50,6 +50,7 @@ async def settled(
     """Run until no worker is busy (a worker parked behind a dialog counts as idle) and
     `condition` holds; then let the screen repaint."""
     from textual.screen import ModalScreen
+    from textual.widgets import Input
 
     app = pilot.app
     loop = asyncio.get_running_loop()
@@ -61,6 +62,10 @@ async def settled(
         if loop.time() > deadline:
             raise TimeoutError("the app did not settle")
         await pilot.pause(0.02)
+    # A text cursor blinks twice a second: stopped (hidden), a screenshot cannot depend on how
+    # long the scene took to get here.
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
 
 
