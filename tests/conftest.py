@@ -94,3 +94,9 @@ async def scan(pilot, code: str) -> None:
         pilot.app.post_message(events.Key(character, character))
     pilot.app.post_message(events.Key("enter", "\r"))
     await pilot.pause()
+    await scan_guard_idle(pilot)
+
+
+async def scan_guard_idle(pilot) -> None:
+    """Wait until the scan guard holds no keys back (it released or consumed them)."""
+    await until(pilot, lambda: not pilot.app.scan_guard.holding)

@@ -95,7 +95,7 @@ def check_bill(
                     "The customer registered less than "
                     f"{_hours(delay_hours)} ago — claims can be made from "
                     f"{_format_moment(allowed_from.astimezone(now.tzinfo), now)} "
-                    f"(rule: registered at least {_hours(delay_hours)} before the claim)"
+                    f"(rule: registered {delay_hours} h before the claim)"
                 ),
                 code="registered_too_recently",
             )
@@ -115,7 +115,7 @@ def check_bill(
             reason=(
                 "Billed before the customer registered (registered "
                 f"{_format_moment(registered_local, now)}) — {window} "
-                f"(rule: bills from up to {_hours(delay_hours)} before registration)"
+                f"(rule: from {delay_hours} h before registration)"
             ),
             code="before_registration_window",
         )

@@ -9,7 +9,6 @@ lookup); anything slower is replayed as the ordinary keys it was, ~60 ms late.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -53,7 +52,8 @@ class ScanGuard:
             if self._held:
                 self._flush_soon()
             return False
-        now = time.monotonic()
+        # When the key arrived, not when it is handled: a busy app must not split a burst.
+        now = event.time
         if event.key == "enter" and self._held:
             if len(self._held) >= self.min_length and now - self._last <= self.max_gap * 4:
                 code = "".join(key.character or "" for key in self._held)
@@ -76,6 +76,11 @@ class ScanGuard:
             self._flush_soon(then=event)
             return True
         return False
+
+    @property
+    def holding(self) -> bool:
+        """Keys are held back right now (tests wait for this to end, never for a time)."""
+        return bool(self._held)
 
     def _restart_timer(self) -> None:
         if self._timer is not None:
