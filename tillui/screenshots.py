@@ -211,11 +211,25 @@ async def till_claims(pilot: Pilot) -> None:
 
 
 async def checker(pilot: Pilot) -> None:
+    from tillui.screens.checker import CheckerScreen
+    from tillui.screens.dialogs.checker_access import CheckerAccessDialog
     from tillui.wiring.demo import DEMO_MANAGER_PIN
 
-    await pilot.app.services()  # type: ignore[attr-defined]
-    await pilot.press("ctrl+o", *DEMO_MANAGER_PIN, "enter")
-    await settled(pilot, lambda: getattr(pilot.app.screen, "view", None) is not None)
+    app = pilot.app
+    await app.services()  # type: ignore[attr-defined]
+    await pilot.press("ctrl+o")
+    await settled(
+        pilot,
+        lambda: (
+            isinstance(app.screen, CheckerAccessDialog)
+            and any(field.has_focus for field in app.screen.query("#checker-pin"))
+        ),
+    )
+    await pilot.press(*DEMO_MANAGER_PIN, "enter")
+    await settled(
+        pilot,
+        lambda: isinstance(app.screen, CheckerScreen) and app.screen.view is not None,
+    )
 
 
 async def checker_reject(pilot: Pilot) -> None:
