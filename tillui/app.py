@@ -58,8 +58,8 @@ class TillApp(TerminalGuard, App[None]):
         Binding("ctrl+g,f1", "help", "Help", id="app.help"),
         Binding("ctrl+t,f2", "settings", "Settings", id="app.settings", show=False),
         # -- till claims and the store manager's checker view (issue 12) --
-        Binding("ctrl+l", "till_claims", "Till claims", id="app.till_claims", show=False),
-        Binding("ctrl+o", "checker", "Manager", id="app.checker", show=False),
+        Binding("ctrl+l", "till_claims", "This till's claims", id="app.till_claims", show=False),
+        Binding("ctrl+o", "checker", "Manager: approve or reject", id="app.checker", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS
@@ -329,7 +329,7 @@ class TillApp(TerminalGuard, App[None]):
         something_to_forget = (
             self.session.lookup is not None
             or len(self.screen_stack) > 1
-            or (isinstance(lookup, LookupScreen) and not lookup.is_empty())
+            or (isinstance(lookup, LookupScreen) and lookup.holds_input())
         )
         if idle >= services.settings.idle_timeout_seconds and not self.claim_in_flight:
             if something_to_forget:

@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     ),
     "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
     "serve": ("tillui.serve", "serve the app to a browser (textual-serve; loopback by default)"),
+    "claims": ("tillui.wiring.claims_command", "send | reconcile | list — the claims outbox"),
 }
 
 

@@ -140,6 +140,13 @@ class SetupScreen(TillScreen[bool]):
         self._finished = False
 
     def compose(self) -> ComposeResult:
+        from tillui.config.settings import Settings
+
+        # The EU cluster's URLs, there from the first frame (edit for other clusters).
+        defaults = {
+            name: str(Settings.model_fields[name].default)
+            for name in ("api_base_url", "workflow_base_url")
+        }
         yield Static("Set up this till", classes="screen-title", id="setup-title")
         yield Static(self._intro(), id="setup-intro")
         with Vertical(id="setup-form"):
@@ -149,6 +156,7 @@ class SetupScreen(TillScreen[bool]):
                     with Horizontal(classes="setup-row", id=f"row-{field.name}"):
                         yield Label(field.label, classes="setup-label")
                         yield Input(
+                            defaults.get(field.name, ""),
                             placeholder=field.placeholder,
                             id=f"setup-{field.name}",
                             password=field.kind in ("secret", "optional_secret"),
@@ -174,12 +182,6 @@ class SetupScreen(TillScreen[bool]):
         text.append(f"{secrets_path.name} beside it" if beside else str(secrets_path))
         text.append(" (owner-only).", style="dim")
         return text
-
-    def on_mount(self) -> None:
-        from tillui.config.settings import Settings
-
-        for name in ("api_base_url", "workflow_base_url"):  # the EU cluster: edit for others
-            self._input(name).value = str(Settings.model_fields[name].default)
 
     # -- inline validation ---------------------------------------------------------------------
 
