@@ -122,9 +122,9 @@ class ClaimScreen(TillScreen[None]):
             if settings.registration_rule == "registered_delay_before_now"
             else f"from {settings.retro_delay_hours} h before registration"
         )
-        self.query_one(BillsTable).border_subtitle = (
-            f"up to {settings.retro_max_age_days} days · {rule}"
-        )
+        self.query_one(
+            BillsTable
+        ).border_subtitle = f"up to {settings.retro_max_age_days} days · {rule}"
         return ClaimContext(settings, lookup.details.registered_at, self.till.clock.now())
 
     def action_reload(self) -> None:
