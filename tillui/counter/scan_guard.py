@@ -9,7 +9,6 @@ lookup); anything slower is replayed as the ordinary keys it was, ~60 ms late.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -53,7 +52,9 @@ class ScanGuard:
             if self._held:
                 self._flush_soon()
             return False
-        now = time.monotonic()
+        # When the key arrived, not when the app got round to it: on a busy till a scan's keys
+        # may wait in the queue, and must not turn into typing (and fire shortcuts) for that.
+        now = event.time
         if event.key == "enter" and self._held:
             if len(self._held) >= self.min_length and now - self._last <= self.max_gap * 4:
                 code = "".join(key.character or "" for key in self._held)
