@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from tillui.arguments import OneLineParser, port_number, seconds, whole_number
+
 from .app import create_app
 from .config import SandboxConfig
 from .demo import DEMO
@@ -81,20 +83,24 @@ def running_sandbox(
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tillui sandbox",
         description="Serve the embedded Intouch sandbox (demo data) over loopback HTTP.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
-    parser.add_argument("--seed", type=int, default=42, help="seed of the demo data")
+    parser.add_argument("--port", type=port_number, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--seed", type=whole_number, default=42, help="seed of the demo data")
     parser.add_argument(
         "--no-auto-approve",
         action="store_true",
         help="leave claims awaiting a checker (state AdminTask)",
     )
     parser.add_argument(
-        "--latency", type=float, default=0.0, metavar="SECONDS", help="delay added to every request"
+        "--latency",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay added to every request",
     )
     parser.add_argument(
         "--no-dual-eligibility",
@@ -131,9 +137,9 @@ def _banner(base_url: str, journal: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     import uvicorn
 
-    args = _parser().parse_args(argv)
     config = SandboxConfig(
         seed=args.seed,
         auto_approve=not args.no_auto_approve,
