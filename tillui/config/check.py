@@ -299,9 +299,9 @@ def check_journal(path: Path | None) -> Verdict:
     if not read.bills:
         return ok("journal", f"{path}: readable, no bills yet")
     newest = read.bills[0].billing_time.isoformat(timespec="minutes")
-    return ok(
-        "journal", f"{path}: readable, the last {len(read.bills)} bills parse (newest {newest})"
-    )
+    count = len(read.bills)
+    parsed = "the last bill parses" if count == 1 else f"the last {count} bills parse"
+    return ok("journal", f"{path}: readable, {parsed} (newest {newest})")
 
 
 def exit_code(verdicts: list[Verdict]) -> int:
