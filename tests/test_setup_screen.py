@@ -329,22 +329,20 @@ async def test_a_bad_journal_stops_the_claims_step(
     async with app.run_test(size=SIZE) as pilot:
         screen = await setup_shown(app, pilot)
         fill(screen, **answers(sandbox_url, tmp_path / "missing.jsonl"))
-        screen._show_step(3)
-        screen.query_one("#setup-retro_delay_hours", Input).focus()
-        await pilot.press("enter")
+        await pilot.press(*["enter"] * 10)  # through steps 1-3 to the journal
+        assert screen.step == 3 and app.focused is screen.query_one("#setup-bills_journal")
+        await pilot.press("enter", "enter", "enter")
         assert screen.step == 3
         assert "does not exist" in str(screen.query_one("#setup-step-note", Static).render())
         assert app.focused is screen.query_one("#setup-bills_journal", Input)
         fill(screen, bills_journal=str(bad))
-        screen.query_one("#setup-retro_delay_hours", Input).focus()
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "enter")
         assert screen.step == 3
         assert "billingTime is missing" in str(
             screen.query_one("#setup-step-note", Static).render()
         )
         fill(screen, bills_journal="")  # optional: no journal, bills by receipt number only
-        screen.query_one("#setup-retro_delay_hours", Input).focus()
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "enter")
         assert screen.step == 4
 
 

@@ -240,12 +240,12 @@ class SetupScreen(TillScreen[bool]):
         self.query_one("#setup-step-note", Static).update("")
         fields = STEPS[number].fields
         if focus is not None:
-            focus.focus()
+            self.set_focus(focus)
         elif fields:
-            self._input(fields[0].name).focus()
+            self.set_focus(self._input(fields[0].name))
         else:
             button = "#setup-save-button" if self._passed() else "#setup-check-button"
-            self.query_one(button).focus()
+            self.set_focus(self.query_one(button))
             if not self._current_check_is_fresh():
                 self.action_check()
 
@@ -277,7 +277,7 @@ class SetupScreen(TillScreen[bool]):
         note = self.query_one("#setup-step-note", Static)
         note.update(Text(verdict.line, style="green" if verdict.passed else "bold red"))
         if not verdict.passed:
-            self._input("bills_journal").focus()
+            self.set_focus(self._input("bills_journal"))
         return verdict.passed
 
     def action_next_field(self) -> None:
@@ -294,7 +294,8 @@ class SetupScreen(TillScreen[bool]):
         fields = [field.name for field in STEPS[self.step].fields]
         name = _field_name(focused)
         if name in fields and name != fields[-1]:
-            self._input(fields[fields.index(name) + 1]).focus()
+            # At once (Widget.focus waits a turn): the next key typed must land in the next field.
+            self.set_focus(self._input(fields[fields.index(name) + 1]))
         else:
             self._forward()
 
@@ -348,7 +349,7 @@ class SetupScreen(TillScreen[bool]):
             if step != self.step:
                 self._show_step(step, focus=first_bad)
             else:
-                first_bad.focus()
+                self.set_focus(first_bad)
         return first_bad is None
 
     # -- answers -> settings -------------------------------------------------------------------
@@ -410,7 +411,7 @@ class SetupScreen(TillScreen[bool]):
         passed = all(verdict.passed for verdict in verdicts)
         self._checked = (snapshot, passed)
         if passed and self.step == len(STEPS) - 1:
-            self.query_one("#setup-save-button").focus()
+            self.set_focus(self.query_one("#setup-save-button"))
         if then_save:
             self._after_check_save(verdicts)
 
