@@ -88,8 +88,11 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16-colour terminals")
 
 
-APP_OPTION_DEFAULTS = {"demo": False, "theme": None}
-"""Each app option and its default: given with a subcommand, it is refused."""
+def _app_option_defaults() -> dict[str, object]:
+    """Each app option and its default (an app option given with a subcommand is refused)."""
+    probe = argparse.ArgumentParser(add_help=False)
+    _add_app_options(probe)
+    return vars(probe.parse_args([]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +112,7 @@ def run_subcommand(name: str, args: argparse.Namespace) -> int:
     from importlib import import_module
 
     command = SUBCOMMANDS[name]
-    for option, default in APP_OPTION_DEFAULTS.items():
+    for option, default in _app_option_defaults().items():
         if getattr(args, option) != default:
             flag = f"--{option.replace('_', '-')}"
             return one_line_error("tillui", f"{flag} is an option of the app, not of `{name}`")
