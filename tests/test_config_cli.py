@@ -477,3 +477,16 @@ def test_check_against_the_sandbox(
     assert "refused the workflow token" in verdicts(bad_token_out)["gateway"]
     for out in (good_out, bad_password_out, bad_token_out):
         assert DEMO.password not in out and DEMO.workflow_token not in out
+
+
+def test_check_without_a_config_file_says_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none" / "config.toml"
+    assert main(["check", "--config", str(missing)]) == 2
+    parts = verdicts(capsys.readouterr().out)
+    assert parts["config"] == (
+        f"FAILED  config   {missing}: no config file here; run `tillui` to set one up"
+    )
+    assert all(line.startswith("SKIPPED") for part, line in parts.items() if part != "config")
+    assert not missing.parent.exists()
