@@ -309,3 +309,54 @@ def test_mark_sending_can_require_the_claim_unchanged(outbox):
     with pytest.raises(StaleClaim):
         outbox.mark_sending(claim.id, unchanged_since=seen.updated_at)  # a second reader loses
     assert outbox.get(claim.id).attempts == 2
+
+
+def test_a_sent_claim_rejected_later_frees_the_bill(outbox):
+    claim = enqueue(outbox)
+    outbox.mark_sending(claim.id)
+    outbox.mark_sent(claim.id, request_id="r", server_state="PENDING")
+    rejected = outbox.mark_rejected(claim.id, server_state="REJECTED", error="no receipt")
+    assert rejected.state == "refused" and rejected.server_state == "REJECTED"
+    assert enqueue(outbox).state == "queued"
+    assert outbox.request_ids() == {"r"}
+
+
+def test_absent_checks_keep_the_first_and_a_resend_clears_it(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    outbox = ClaimsOutbox(tmp_path / "c.sqlite3", clock=lambda: now[0])
+    claim = enqueue(outbox)
+    sending = outbox.mark_sending(claim.id)
+    assert sending.posted_at == now[0] and sending.absent_since is None
+    outbox.mark_unknown(claim.id, error="timeout")
+    now[0] += timedelta(seconds=5)
+    first = outbox.mark_absent(claim.id)
+    now[0] += timedelta(seconds=5)
+    assert (
+        outbox.mark_absent(claim.id).absent_since
+        == first.absent_since
+        == now[0] - timedelta(seconds=5)
+    )
+    assert outbox.mark_sending(claim.id).absent_since is None
+
+
+def test_a_version_1_outbox_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """CREATE TABLE claims (id TEXT PRIMARY KEY, till_id TEXT NOT NULL,
+        customer_id INTEGER NOT NULL, transaction_id INTEGER NOT NULL, bill_number TEXT NOT NULL,
+        amount TEXT NOT NULL, notes TEXT NOT NULL, body_json TEXT NOT NULL, state TEXT NOT NULL,
+        request_id TEXT, server_state TEXT, error TEXT, created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO claims VALUES ('a', 't', 1, 2, 'B', '1', '', '{}', 'unknown', NULL, NULL,
+        NULL, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 1);
+        PRAGMA user_version = 1;"""
+    )
+    old.close()
+    with ClaimsOutbox(path) as outbox:
+        (claim,) = outbox.unresolved()
+        assert claim.posted_at is None and claim.absent_since is None

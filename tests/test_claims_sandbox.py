@@ -1,9 +1,10 @@
 """ClaimService with the real IntouchClient against the real sandbox (in-process ASGI).
 
 A transport wrapper plays the till's network: it counts claim POSTs and can lose a request on
-its way out or lose the answer after the sandbox has acted on it. The sandbox refuses a second
-claim of a bill by itself, so "exactly one request" is asserted together with the number of
-POSTs: a service that resent a claim the server already had would show an extra POST.
+its way out or lose the answer after the sandbox has acted on it. The sandbox accepts a second
+claim of a bill (as the real server does), so a resend of a claim the server already had shows
+as a second request and as an extra POST; both are asserted. One clock drives the sandbox, the
+outbox and the service.
 """
 
 from __future__ import annotations
@@ -37,6 +38,18 @@ SETTINGS = Settings(
 )
 SECRETS = Secrets(password="demo123", workflow_token="demo-workflow-token")
 OMAR = DEMO.omar.customer_id  # registered 10 days ago, no requests: a clean claimant
+QUIET = SETTINGS.claim_quiet_period_seconds
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 class TillNetwork(httpx.AsyncBaseTransport):
@@ -70,15 +83,31 @@ class Till:
     outbox_path: Path
     bills: list[JournalBill]
     """Journal bills Omar may claim by the app's own limits rule, newest first."""
+    clock: Clock
 
     def service(self) -> ClaimService:
         """A fresh outbox and service on the same file: a restarted app."""
         return ClaimService(
             self.client,
-            ClaimsOutbox(self.outbox_path),
+            ClaimsOutbox(self.outbox_path, clock=self.clock),
             SETTINGS,
             SECRETS,
             sending_grace=timedelta(0),
+            clock=self.clock,
+        )
+
+    async def check_twice(self, svc: ClaimService) -> list:
+        first = await svc.reconcile()
+        assert all(not o.posted for o in first)
+        self.clock.advance(QUIET)
+        return await svc.reconcile()
+
+    def kept(self, transaction_id: int) -> int:
+        """Workflow requests the sandbox kept for this bill."""
+        return sum(
+            1
+            for w in self.app.state.sandbox.workflow_requests.values()
+            if w.retro_request.transaction_id == transaction_id
         )
 
     async def requests_for(self, transaction_id: int, customer_id: int = OMAR) -> list:
@@ -88,7 +117,8 @@ class Till:
 
 @pytest.fixture
 async def till(tmp_path: Path) -> AsyncIterator[Till]:
-    app = create_app(SandboxConfig(seed=42, now=lambda: NOW, auto_approve=True))
+    clock = Clock()
+    app = create_app(SandboxConfig(seed=42, now=clock, auto_approve=True))
     network = TillNetwork(httpx.ASGITransport(app=app))
     journal = write_demo_journal(tmp_path / "bills.jsonl", app.state.sandbox)
     async with IntouchClient(SETTINGS, SECRETS, transport=network) as client:
@@ -108,7 +138,7 @@ async def till(tmp_path: Path) -> AsyncIterator[Till]:
             ).allowed
         ]
         assert len(claimable) >= 4
-        yield Till(app, network, client, tmp_path / "claims.sqlite3", claimable)
+        yield Till(app, network, client, tmp_path / "claims.sqlite3", claimable, clock)
 
 
 async def claim(svc: ClaimService, bill: JournalBill, customer_id: int = OMAR):
@@ -168,9 +198,10 @@ async def test_lost_answer_is_found_by_reconcile_and_not_resent(till):
     assert len(await till.requests_for(bill.transaction_id)) == 1
     [settled] = await svc.reconcile()
     assert settled.sent and not settled.posted
-    assert settled.claim.server_state == "SUCCESS"
+    assert settled.claim.server_state == "approved"  # the workflow list witnessed it
     assert till.network.claim_posts == 1
     assert len(await till.requests_for(bill.transaction_id)) == 1
+    assert till.kept(bill.transaction_id) == 1
 
 
 async def test_lost_request_is_resent_by_reconcile(till):
@@ -179,9 +210,10 @@ async def test_lost_request_is_resent_by_reconcile(till):
     till.network.plan = ["lose_request"]
     assert (await claim(svc, bill)).unknown
     assert await till.requests_for(bill.transaction_id) == []
-    [settled] = await svc.reconcile()
+    [settled] = await till.check_twice(svc)
     assert settled.sent and settled.posted
     assert till.network.claim_posts == 2
+    assert till.kept(bill.transaction_id) == 1
     assert len(await till.requests_for(bill.transaction_id)) == 1
 
 
@@ -191,9 +223,10 @@ async def test_a_server_error_is_unknown_then_resent(till):
     till.app.state.sandbox.faults.inject("/api_gateway/v2/request-workflow", "status", status=503)
     outcome = await claim(svc, bill)
     assert outcome.unknown
-    [settled] = await svc.reconcile()
+    [settled] = await till.check_twice(svc)
     assert settled.sent and settled.posted
     assert len(await till.requests_for(bill.transaction_id)) == 1
+    assert till.network.claim_posts == 2 and till.kept(bill.transaction_id) == 1
 
 
 @pytest.mark.parametrize("killed_after", ["enqueue", "mark_sending", "server_received"])
@@ -201,7 +234,7 @@ async def test_exactly_one_request_after_a_kill(till, killed_after):
     from tillui.api import build_retro_claim
 
     bill = till.bills[3]
-    outbox = ClaimsOutbox(till.outbox_path)
+    outbox = ClaimsOutbox(till.outbox_path, clock=till.clock)
     request = build_retro_claim(
         SETTINGS, SECRETS, transaction_id=bill.transaction_id, customer_id=OMAR, notes="walk-in"
     )
@@ -222,10 +255,15 @@ async def test_exactly_one_request_after_a_kill(till, killed_after):
 
     restarted = till.service()
     [outcome] = await restarted.reconcile()
+    if killed_after == "mark_sending":  # the POST may be out: two checks, a quiet period apart
+        assert outcome.unknown and not outcome.posted
+        till.clock.advance(QUIET)
+        [outcome] = await restarted.reconcile()
     assert outcome.sent, outcome.message
     assert outcome.posted is (killed_after != "server_received")
     assert till.network.claim_posts == 1
     assert len(await till.requests_for(bill.transaction_id)) == 1
+    assert till.kept(bill.transaction_id) == 1
     assert await restarted.reconcile() == []
     assert (await claim(restarted, bill)).kind == "already_claimed"
     assert till.network.claim_posts == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -41,6 +41,21 @@ SETTINGS = Settings(
 SECRETS = Secrets(password="demo123", workflow_token="demo-workflow-token")
 CUSTOMER = 565039505
 TXN = 7648261
+QUIET = SETTINGS.claim_quiet_period_seconds
+TILL = int(SETTINGS.till_id)
+
+
+@dataclass
+class Clock:
+    """The one clock of a test: the fake server's, the outbox's and the service's."""
+
+    now: datetime = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -52,8 +67,12 @@ class FakeIntouch:
     "boom" (an unexpected exception after the request was made).
     """
 
+    clock: Clock = field(default_factory=Clock)
     behaviour: list[str] = field(default_factory=list)
     requests: list[SimpleNamespace] = field(default_factory=list)
+    workflow_list: bool = False
+    """Answer the workflow list (else it fails as an endpoint this server does not have)."""
+    workflow_calls: int = 0
     posts: int = 0
     list_calls: int = 0
     release: asyncio.Event | None = None
@@ -64,15 +83,45 @@ class FakeIntouch:
     def on_server(self, transaction_id: int) -> int:
         return sum(1 for r in self.requests if r.transaction_id == transaction_id)
 
-    def make_request(self, customer_id: int, transaction_id: int) -> SimpleNamespace:
+    def make_request(
+        self,
+        customer_id: int,
+        transaction_id: int,
+        *,
+        status: str = "PENDING",
+        added_on: datetime | None = None,
+        till: int = TILL,
+    ) -> SimpleNamespace:
         request = SimpleNamespace(
             request_id=f"req-{next(self._ids)}",
-            status="PENDING",
+            status=status,
             user_id=customer_id,
             transaction_id=transaction_id,
+            added_on=added_on or self.clock(),
+            added_by=SimpleNamespace(id=till),
         )
         self.requests.append(request)
         return request
+
+    async def workflow_requests(
+        self, *, till_id=None, start_date=None, limit=50, page=1, **_filters
+    ) -> SimpleNamespace:
+        self.workflow_calls += 1
+        if not self.workflow_list:
+            raise BadRequest(99000, "No such endpoint", status=404)
+        mine = [r for r in reversed(self.requests) if str(r.added_by.id) == till_id]
+        chunk = mine[(page - 1) * limit : page * limit]
+        items = [
+            SimpleNamespace(
+                request_id=r.request_id,
+                state={"PENDING": "AdminTask", "SUCCESS": "approved"}.get(r.status, "failed"),
+                transaction_id=r.transaction_id,
+                customer_id=r.user_id,
+                start_time=r.added_on.replace(tzinfo=None),  # as documented: no offset
+            )
+            for r in chunk
+        ]
+        return SimpleNamespace(items=items, has_more=page * limit < len(mine))
 
     async def submit_retro_claim(self, claim: Any) -> SimpleNamespace:
         self.posts += 1
@@ -114,12 +163,28 @@ def path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake() -> FakeIntouch:
-    return FakeIntouch()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def fake(clock: Clock) -> FakeIntouch:
+    return FakeIntouch(clock=clock)
 
 
 def service(fake: FakeIntouch, path: Path, *, grace: timedelta = timedelta(0)) -> ClaimService:
-    return ClaimService(fake, ClaimsOutbox(path), SETTINGS, SECRETS, sending_grace=grace)
+    clock = fake.clock
+    return ClaimService(
+        fake, ClaimsOutbox(path, clock=clock), SETTINGS, SECRETS, sending_grace=grace, clock=clock
+    )
+
+
+async def check_twice(svc: ClaimService, clock: Clock) -> list:
+    """A first check, then a second one a quiet period later (what a resend needs)."""
+    first = await svc.reconcile()
+    assert all(not o.posted for o in first)
+    clock.advance(QUIET)
+    return await svc.reconcile()
 
 
 async def submit(svc: ClaimService, transaction_id: int = TXN, customer_id: int = CUSTOMER):
@@ -230,11 +295,17 @@ async def test_lost_answer_is_unknown_then_found_by_reconcile_not_resent(fake, p
     assert await svc.reconcile() == []
 
 
-async def test_lost_request_is_resent_once_by_reconcile(fake, path):
+async def test_lost_request_is_resent_once_by_reconcile(fake, path, clock):
     svc = service(fake, path)
     fake.behaviour = ["lost_request"]
     assert (await submit(svc)).unknown
     assert fake.on_server(TXN) == 0
+    [first] = await svc.reconcile()
+    assert first.unknown and not first.posted and "Being checked" in first.message
+    clock.advance(QUIET - 1)
+    [early] = await svc.reconcile()
+    assert early.unknown and not early.posted  # the first POST may still land
+    clock.advance(1)
     [settled] = await svc.reconcile()
     assert settled.sent and settled.posted
     assert settled.claim.attempts == 2
@@ -272,25 +343,25 @@ async def test_reconcile_sends_nothing_when_the_list_cannot_be_read(fake, path):
     assert fake.posts == 1
 
 
-async def test_request_not_found_means_no_requests_and_the_claim_is_resent(fake, path):
+async def test_9050_is_not_proof_of_absence_and_nothing_is_resent(fake, path, clock):
     svc = service(fake, path)
     fake.behaviour = ["lost_request"]
     await submit(svc)
-    fake.list_error = RequestNotFound(9050, "Request not found")
-    [outcome] = await svc.reconcile()
-    assert outcome.sent and outcome.posted
-    assert fake.on_server(TXN) == 1
+    fake.list_error = RequestNotFound(9050, "Invalid or unsupported customer ID")
+    for outcome in await check_twice(svc, clock):
+        assert outcome.unknown and not outcome.posted
+    assert fake.posts == 1
 
 
-async def test_a_claim_beyond_the_scanned_pages_is_not_resent(fake, path):
+async def test_a_claim_beyond_the_scanned_pages_is_not_resent(fake, path, clock):
     svc = service(fake, path)
     fake.behaviour = ["lost_request"]
     await submit(svc)
     for n in range(250):  # a customer with a long history, all newer than nothing we look for
         fake.make_request(CUSTOMER, 1_000 + n)
-    [outcome] = await svc.reconcile()
+    [outcome] = await check_twice(svc, clock)
     assert outcome.unknown and not outcome.posted
-    assert "too many requests" in outcome.message
+    assert "could not be read whole" in outcome.message
     assert fake.posts == 1
 
 
@@ -305,14 +376,14 @@ async def test_a_claim_on_a_later_page_is_found(fake, path):
     assert fake.list_calls == 3
 
 
-async def test_resending_stops_after_max_attempts(fake, path):
+async def test_resending_stops_after_max_attempts(fake, path, clock):
     svc = service(fake, path)
     fake.behaviour = ["lost_request"] * MAX_ATTEMPTS
     await submit(svc)
     for _ in range(MAX_ATTEMPTS - 1):
-        [outcome] = await svc.reconcile()
+        [outcome] = await check_twice(svc, clock)
         assert outcome.unknown and outcome.posted
-    [final] = await svc.reconcile()
+    [final] = await check_twice(svc, clock)
     assert final.unknown and not final.posted
     assert "call support" in final.message
     assert fake.posts == MAX_ATTEMPTS
@@ -336,10 +407,13 @@ async def test_fresh_sending_claims_are_left_to_whoever_is_sending_them(fake, pa
     assert fake.posts == 0 and fake.list_calls == 0
 
 
-async def test_two_apps_on_one_till_reconciling_at_once_resend_once(fake, path):
+async def test_two_apps_on_one_till_reconciling_at_once_resend_once(fake, path, clock):
     fake.behaviour = ["lost_request"]
     await submit(service(fake, path))
+    await service(fake, path).reconcile()  # the first check
+    clock.advance(QUIET)
     fake.list_gate = asyncio.Event()
+    fake.list_calls = 0
     first, second = service(fake, path), service(fake, path)
     tasks = [asyncio.create_task(first.reconcile()), asyncio.create_task(second.reconcile())]
     for _ in range(50):
@@ -383,7 +457,7 @@ async def test_reconcile_leaves_claims_in_flight_alone(fake, path):
     assert fake.posts == 1
 
 
-async def test_cancelled_while_waiting_for_the_answer_is_unknown(fake, path):
+async def test_cancelled_while_waiting_for_the_answer_is_unknown(fake, path, clock):
     svc = service(fake, path)
     fake.release = asyncio.Event()
     task = asyncio.create_task(submit(svc))
@@ -394,7 +468,7 @@ async def test_cancelled_while_waiting_for_the_answer_is_unknown(fake, path):
     [claim] = ClaimsOutbox(path).unresolved()
     assert claim.state == "unknown"
     fake.release = None
-    [outcome] = await svc.reconcile()
+    [outcome] = await check_twice(svc, clock)
     assert outcome.sent and outcome.posted  # never arrived: the fake was still waiting
     assert fake.on_server(TXN) == 1
 
@@ -427,7 +501,7 @@ async def crash_then_reconcile(path: Path, fake: FakeIntouch, stop_after: str) -
     """Run a claim by hand up to `stop_after`, drop everything, reconcile in a 'new process'."""
     from tillui.api import build_retro_claim
 
-    outbox = ClaimsOutbox(path)
+    outbox = ClaimsOutbox(path, clock=fake.clock)
     request = build_retro_claim(
         SETTINGS, SECRETS, transaction_id=TXN, customer_id=CUSTOMER, notes="walk-in"
     )
@@ -448,6 +522,10 @@ async def crash_then_reconcile(path: Path, fake: FakeIntouch, stop_after: str) -
 
     restarted = service(fake, path)
     [outcome] = await restarted.reconcile()
+    if stop_after == "mark_sending":  # the POST may be out: checked twice before a resend
+        assert outcome.unknown and not outcome.posted
+        fake.clock.advance(QUIET)
+        [outcome] = await restarted.reconcile()
     assert outcome.sent
     assert outcome.posted is (stop_after != "server_received")
     assert fake.on_server(TXN) == 1
@@ -459,3 +537,130 @@ async def crash_then_reconcile(path: Path, fake: FakeIntouch, stop_after: str) -
 @pytest.mark.parametrize("stop_after", ["enqueue", "mark_sending", "server_received"])
 async def test_exactly_one_request_after_a_crash(fake, path, stop_after):
     await crash_then_reconcile(path, fake, stop_after)
+
+
+# -- regressions named in issue 9 -------------------------------------------------------------
+
+
+async def test_stale_match_an_older_rejected_request_does_not_settle_a_new_claim(fake, path, clock):
+    """An earlier REJECTED request for the same bill (another till, two days ago) must not
+    mark a claim that never arrived as sent: it is resent, after the quiet period."""
+    fake.make_request(
+        CUSTOMER, TXN, status="REJECTED", added_on=clock() - timedelta(days=2), till=TILL + 7
+    )
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    assert (await submit(svc)).unknown
+    [settled] = await check_twice(svc, clock)
+    assert settled.sent and settled.posted
+    assert settled.claim.request_id != "req-1"
+    assert fake.on_server(TXN) == 2  # the old rejected one and this claim's
+
+
+async def test_slow_commit_the_first_post_landing_late_is_found_not_resent(fake, path, clock):
+    """The server commits the first POST after the client gave up: a reconcile right after
+    the timeout finds nothing, and still nothing is resent before the quiet period; the
+    second check finds the late request."""
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]  # nothing on the server when the client gives up
+    assert (await submit(svc)).unknown
+    for _ in range(3):  # eager reconciles right after the timeout
+        [early] = await svc.reconcile()
+        assert early.unknown and not early.posted
+        clock.advance(5)
+    fake.make_request(CUSTOMER, TXN)  # the slow commit lands
+    clock.advance(QUIET)
+    [settled] = await svc.reconcile()
+    assert settled.sent and not settled.posted
+    assert fake.posts == 1 and fake.on_server(TXN) == 1
+
+
+async def test_the_workflow_list_is_the_first_witness(fake, path):
+    fake.workflow_list = True
+    svc = service(fake, path)
+    fake.behaviour = ["lost_answer"]
+    await submit(svc)
+    [settled] = await svc.reconcile()
+    assert settled.sent and not settled.posted
+    assert fake.workflow_calls == 1 and fake.list_calls == 0
+    assert settled.claim.server_state == "AdminTask"
+
+
+async def test_a_failing_workflow_list_falls_back_to_the_customers_list(fake, path):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_answer"]
+    await submit(svc)
+    [settled] = await svc.reconcile()
+    assert settled.sent and fake.workflow_calls == 1 and fake.list_calls == 1
+
+
+async def test_one_customers_failure_does_not_stop_the_others(fake, path, clock):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_answer", "lost_answer"]
+    await submit(svc, transaction_id=TXN, customer_id=CUSTOMER)
+    await submit(svc, transaction_id=TXN + 1, customer_id=CUSTOMER + 1)
+    real = fake.retro_requests
+
+    async def broken_for_one(customer_id: int, **kwargs):
+        if customer_id == CUSTOMER:
+            raise RecursionError("deeply nested")  # not even an IntouchError
+        return await real(customer_id, **kwargs)
+
+    fake.retro_requests = broken_for_one
+    outcomes = {o.claim.customer_id: o for o in await svc.reconcile()}
+    assert outcomes[CUSTOMER].unknown and not outcomes[CUSTOMER].posted
+    assert outcomes[CUSTOMER + 1].sent
+
+
+async def test_a_rejected_claim_can_be_claimed_again(fake, path):
+    fake.workflow_list = True
+    svc = service(fake, path)
+    first = await submit(svc)
+    assert first.sent
+    fake.requests[0].status = "REJECTED"  # the checker said no
+    again = await submit(svc)
+    assert again.sent and again.posted and again.claim.id != first.claim.id
+    assert ClaimsOutbox(path).get(first.claim.id).state == "refused"
+    assert fake.on_server(TXN) == 2
+
+
+async def test_background_reconcile_runs_until_settled_then_stops(fake, path, clock):
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    svc = ClaimService(
+        fake,
+        ClaimsOutbox(path, clock=clock),
+        SETTINGS,
+        SECRETS,
+        sending_grace=timedelta(0),
+        clock=clock,
+        sleep=fake_sleep,
+    )
+    reported: list = []
+    fake.behaviour = ["lost_request"]
+    assert (await submit(svc)).unknown
+    svc.start_background(reported.extend)
+    await asyncio.wait_for(svc.background_finished(), 10)
+    assert not svc.background_running
+    assert await svc.unresolved_count() == 0
+    assert fake.posts == 2 and fake.on_server(TXN) == 1
+    assert reported[-1].sent and reported[-1].posted
+    assert sum(slept) >= QUIET  # never resent inside the quiet period
+    assert max(slept) <= QUIET / 2
+
+
+async def test_a_submit_left_unknown_starts_the_background_reconcile(fake, path):
+    svc = service(fake, path)
+    svc.start_background(lambda outcomes: None)
+    await asyncio.sleep(0)
+    fake.behaviour = ["lost_answer"]
+    assert (await submit(svc)).unknown
+    assert svc.background_running
+    await asyncio.wait_for(svc.background_finished(), 10)
+    assert await svc.unresolved_count() == 0
+    await svc.stop_background()

@@ -105,6 +105,20 @@ def test_sandbox_command_answers_document_003_over_loopback():
         process.wait(timeout=10)
 
 
+def test_the_app_without_a_terminal_says_so_instead_of_hanging():
+    result = subprocess.run(
+        [sys.executable, "-m", "tillui", "--demo", "--kiosk"],
+        check=False,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and "ssh -t" in result.stderr
+    assert result.stdout == ""
+
+
 BAD_ARGUMENTS = [
     ["--bogus"],
     ["frobnicate"],

@@ -63,16 +63,20 @@ async def test_v2_calls_send_the_basic_header_and_no_workflow_headers() -> None:
     assert "X-CAP-API-OAUTH-TOKEN" not in request.headers
 
 
-async def test_workflow_calls_send_org_and_user_token_not_basic() -> None:
+async def test_workflow_calls_send_org_user_token_and_the_tills_basic() -> None:
     answer = {"data": {"requestId": "r-1", "state": "AdminTask"}}
     recorder = Recorder(lambda request: reply(body=answer))
     async with make_client(recorder) as client:
         await client.workflow_request("r-1")
-    (request,) = recorder.requests
+    async with make_client(recorder, settings=make_settings(workflow_till_auth=False)) as client:
+        await client.workflow_request("r-1")
+    (request, without) = recorder.requests
     assert request.url.host == "workflow.test"
     assert request.headers["X-CAP-API-AUTH-ORG-ID"] == "100"
     assert request.headers["X-CAP-UI-AUTH-TOKEN"] == WORKFLOW_TOKEN
-    assert "Authorization" not in request.headers
+    assert request.headers["Authorization"].startswith("Basic ")
+    assert "Authorization" not in without.headers
+    assert without.headers["X-CAP-UI-AUTH-TOKEN"] == WORKFLOW_TOKEN
 
 
 async def test_workflow_call_without_token_is_an_auth_error_before_sending() -> None:

@@ -201,8 +201,9 @@ async def test_claim_with_auto_approval(app: Starlette, client: IntouchClient) -
     assert claimed.retro_txn
     requests = await client.retro_requests(DEMO.omar.customer_id)
     assert [(r.transaction_id, r.status) for r in requests.items] == [(newest_bill, "SUCCESS")]
-    with pytest.raises(RetroNotAllowed):  # the bill is no longer NOT_INTERESTED
-        await client.submit_retro_claim(claim)
+    # No idempotency key: a second claim is accepted and fails when it executes.
+    again = await client.submit_retro_claim(claim)
+    assert again.request_id != submitted.request_id and again.state == "failed"
 
 
 async def test_claim_refused_by_the_age_limit(app: Starlette, client: IntouchClient) -> None:
@@ -230,7 +231,10 @@ async def test_checker_approves_a_pending_claim() -> None:
         (pending,) = (await client.retro_requests(DEMO.omar.customer_id)).items
         assert pending.status == "PENDING"
         decided = await client.decide_workflow_request(
-            submitted.request_id, approve=True, message="receipt checked"
+            submitted.request_id,
+            approve=True,
+            message="receipt checked",
+            checker_token=SecretStr(DEMO.checker_token),
         )
         assert decided.request_id == submitted.request_id
         assert decided.state == "approved"

@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from tillui.config import command as config_cli
-from tillui.config.check import PROBE_WORKFLOW_REQUEST_ID
 from tillui.config.command import check_connection, main
 
 KNOWN_SECRET = "s3cr3t-Pa55word-do-not-print"
@@ -161,13 +160,18 @@ def refuse_connection(request: httpx.Request) -> httpx.Response:
 
 
 CUSTOMER_NOT_FOUND = envelope(200, 8015, "Customer not found for the given identifiers")
-WORKFLOW_NOT_FOUND = envelope(404, 99204, "Workflow request not found")
+
+
+def empty_workflow_list(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={"data": [], "pagination": {"total": 0}})
+
+
 REFUSED = envelope(401, 401, "Invalid credentials")
 
 
 def by_host(
     api: Callable[[httpx.Request], httpx.Response],
-    gateway: Callable[[httpx.Request], httpx.Response] = WORKFLOW_NOT_FOUND,
+    gateway: Callable[[httpx.Request], httpx.Response] = empty_workflow_list,
 ) -> Callable[[httpx.Request], httpx.Response]:
     """The API host and the workflow gateway of CONFIG answer differently."""
 
@@ -239,8 +243,15 @@ def test_check_passes_with_one_verdict_line_per_part(
     assert KNOWN_SECRET not in out
     assert [request.url.path for request in seen] == [
         "/v2/customers/lookup/customerDetails",
-        f"/api_gateway/v2/request-workflow/requests/{PROBE_WORKFLOW_REQUEST_ID}",
+        "/api_gateway/v2/request-workflow/requests",
     ]
+    query = seen[1].url.params
+    assert (query["tillId"], query["requestType"], query["limit"]) == (
+        "T1",
+        "RETRO-TRANSACTION",
+        "1",
+    )
+    assert "read this till's workflow list: no claim yet" in parts["gateway"]
     assert seen[0].headers["Authorization"].startswith("Basic ")
     assert seen[1].headers["X-CAP-UI-AUTH-TOKEN"] == KNOWN_SECRET + "-jwt"
     assert seen[1].headers["X-CAP-API-AUTH-ORG-ID"] == "50672"

@@ -191,7 +191,9 @@ async def test_a_scanned_receipt_on_the_claim_screen_searches_instead_of_looking
         assert any(c.source == "search" for c in app.screen._candidates.values())
 
 
-async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconciliation(make_app):
+async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconciliation(
+    make_app, clock
+):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_claim(pilot, DEMO.omar.mobile)
@@ -204,6 +206,10 @@ async def test_a_server_error_on_the_claim_is_an_unknown_outcome_kept_for_reconc
         assert app.screen.outcome.unknown
         assert "No answer from the server" in str(app.screen.query_one("#result-heading").render())
         services = await app.services()
+        await services.claims.stop_background()  # this test drives the checks itself
+        first = await services.claims.reconcile()
+        assert [(o.kind, o.posted) for o in first] == [("unknown", False)]  # may still land
+        clock.at += services.claims.quiet_period
         outcomes = await services.claims.reconcile()
         # Never received: resent once by reconciliation, now on the server exactly once.
         assert [o.kind for o in outcomes] == ["sent"]
@@ -227,7 +233,7 @@ async def test_rate_limiting_while_confirming_shows_what_to_do(make_app):
         assert sandbox_state(app).workflow_requests == {}
 
 
-async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_app):
+async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_app, clock):
     from tillui.screens.lookup import LookupScreen
 
     app = make_app()
@@ -252,7 +258,11 @@ async def test_an_unsent_claim_is_shown_on_the_home_screen_until_checked(make_ap
         )
         assert "1 claim not yet confirmed" in str(app.screen.query_one("#lookup-unsent").render())
         state.faults.clear()
-        app.action_check_unsent_claims()
+        app.action_check_unsent_claims()  # a first check: nothing there yet, wait
+        await settle(pilot)
+        assert app.screen.query_one("#lookup-unsent").display
+        clock.at += (await app.services()).claims.quiet_period
+        app.action_check_unsent_claims()  # a quiet period later, still nothing: resent
         await until(pilot, lambda: not app.screen.query_one("#lookup-unsent").display)
         # Never received (the 503 came before the server acted): resent once, on the server once.
         assert len(state.retro_requests.for_transaction(transaction_id)) == 1

@@ -174,3 +174,16 @@ async def test_email_alone_finds_the_customer_when_dual_eligibility_is_off(make_
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         assert app.session.lookup.details.name == "Asha Rao"
+
+
+async def test_the_documents_example_mobile_finds_its_customer_with_a_quiet_warning(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await services_ready(app)
+        await type_into(pilot, "#field-mobile", "915795008395")
+        field = app.screen.query_one("#field-mobile", Input)
+        assert "server decides" in str(field.border_subtitle)
+        assert field.has_class("-warning") and not field.has_class("-invalid")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.session.lookup.details.name == "Aarav Docsample"

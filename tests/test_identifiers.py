@@ -17,22 +17,40 @@ def test_mobiles_are_normalised_to_country_code_and_digits(raw, normalised):
     assert check("mobile", raw).identifier == Identifier("mobile", normalised)
 
 
-@pytest.mark.parametrize("raw", ["12345", "98000abc01", "+99 123", "0000000000"])
-def test_invalid_mobiles_are_refused_with_a_reason(raw):
+@pytest.mark.parametrize(
+    "raw", ["12345", "98000abc01", "+99 123", "0000000000", "+91 1234567890123456"]
+)
+def test_impossible_mobiles_are_refused_with_a_reason(raw):
     checked = check("mobile", raw)
     assert not checked.ok and checked.error
+
+
+@pytest.mark.parametrize("raw", ["915795008395", "+915795008395", "91 57950 08349", "5795008395"])
+def test_the_documents_example_mobiles_are_sent_with_a_quiet_warning(raw):
+    # Possible (E.164 length, country code 91) but not valid for India: the server decides.
+    checked = check("mobile", raw, phone_region="IN")
+    assert checked.ok and checked.identifier.value.startswith("9157950083")
+    assert checked.error is None and "server decides" in checked.warning
+
+
+def test_a_valid_mobile_has_no_warning():
+    assert check("mobile", "919800000001").warning is None
 
 
 def test_national_mobiles_follow_the_configured_region():
     assert check("mobile", "07911 123456", phone_region="GB").identifier == Identifier(
         "mobile", "447911123456"
     )
-    assert not check("mobile", "07911 123456", phone_region="IN").ok
+    # Read as an Indian number: possible, so sent; the server says whether it exists.
+    assert check("mobile", "07911 123456", phone_region="IN").identifier == Identifier(
+        "mobile", "917911123456"
+    )
 
 
-def test_landlines_are_not_mobiles():
+def test_landlines_are_sent_with_a_warning_not_refused():
     checked = check("mobile", "020 7946 0958", phone_region="GB")
-    assert not checked.ok and "mobile" in checked.error
+    assert checked.identifier == Identifier("mobile", "442079460958")
+    assert "landline" in checked.warning
 
 
 def test_emails_are_validated_without_dns_and_lower_cased():

@@ -33,3 +33,17 @@ async def test_log_file_has_request_ids_but_no_identifiers_or_credentials(tmp_pa
     for secret in (DEMO.asha.mobile, DEMO.asha.email, DEMO.password, DEMO.workflow_token, "Basic "):
         assert secret not in text
     assert logging.getLogger("httpx").level == logging.WARNING
+
+
+def test_log_file_is_created_owner_only(tmp_path):
+    log = tmp_path / "support.log"
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        configure_logging({"TILLUI_LOG_FILE": str(log)})
+    finally:
+        for handler in root.handlers[len(handlers) :]:
+            handler.close()
+            root.removeHandler(handler)
+        root.setLevel(level)
+    assert log.stat().st_mode & 0o777 == 0o600

@@ -35,7 +35,11 @@ def basic(username: str = DEMO.username, password: str = DEMO.password) -> str:
 
 
 BASIC = {"Authorization": basic()}
-GATEWAY = {"X-CAP-API-AUTH-ORG-ID": DEMO.org_id, "X-CAP-UI-AUTH-TOKEN": DEMO.workflow_token}
+GATEWAY = {
+    "X-CAP-API-AUTH-ORG-ID": DEMO.org_id,
+    "X-CAP-UI-AUTH-TOKEN": DEMO.workflow_token,
+    "Authorization": basic(),
+}
 CLAIM_PATH = "/api_gateway/v2/request-workflow/RETRO-TRANSACTION"
 
 

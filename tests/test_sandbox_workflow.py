@@ -20,6 +20,7 @@ from .test_sandbox_support import (
 )
 
 IST = timezone(timedelta(hours=5, minutes=30))
+CHECKER = {**GATEWAY, "X-CAP-UI-AUTH-TOKEN": DEMO.checker_token}
 DATA_KEYS = {
     "requestId",
     "userId",
@@ -93,20 +94,54 @@ async def test_auto_approved_claim_changes_bill_points_and_requests():
         listed["addedBy"]["id"] == DEMO.till_id and listed["addedByParent"]["id"] == DEMO.store_id
     )
     assert listed["comments"] == "claimed at the till" and isinstance(listed["requestId"], int)
+    # No idempotency key: a second claim is a second request, whose execution fails.
+    assert again.status_code == 200 and again.json()["data"]["state"] == "failed"
+    assert len(state.workflow_requests) == 2 and bill.customer_id == omar
+
+
+async def test_refuse_duplicates_option_refuses_at_post():
+    app = make_app(refuse_duplicates=True)
+    omar = DEMO.omar.customer_id
+    body = claim_body(_claimable_bill(app, omar).id, omar)
+    async with client(app, **GATEWAY) as http:
+        await http.post(CLAIM_PATH, json=body)
+        again = await http.post(CLAIM_PATH, json=body)
     assert again.status_code == 409 and error_code(again) == 99104
+    assert len(state_of(app).workflow_requests) == 1
+
+
+async def test_second_pending_claim_is_accepted_and_fails_after_the_first_is_approved():
+    app = make_app(auto_approve=False)
+    omar = DEMO.omar.customer_id
+    bill = _claimable_bill(app, omar)
+    async with client(app, **GATEWAY) as http:
+        first = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
+        second = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
+        await http.put(CLAIM_PATH, json=_decision(first["requestId"], "approved"), headers=CHECKER)
+        late = await http.put(
+            CLAIM_PATH, json=_decision(second["requestId"], "approved"), headers=CHECKER
+        )
+        statuses = sorted(r["status"] for r in await _requests(http, omar))
+    assert second["state"] == "AdminTask"
+    assert late.json()["data"]["state"] == "failed"
+    assert statuses == ["FAILURE", "SUCCESS"]
 
 
 async def test_manual_approval_then_checker_approves():
-    app = make_app(auto_approve=False)
+    app = make_app(auto_approve=False, refuse_duplicates=True)
     omar = DEMO.omar.customer_id
     bill = _claimable_bill(app, omar)
     async with client(app, **GATEWAY) as http:
         created = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
         pending = await _requests(http, omar)
         duplicate = await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))
-        approved = await http.put(CLAIM_PATH, json=_decision(created["requestId"], "approved"))
+        approved = await http.put(
+            CLAIM_PATH, json=_decision(created["requestId"], "approved"), headers=CHECKER
+        )
         done = await _requests(http, omar)
-        twice = await http.put(CLAIM_PATH, json=_decision(created["requestId"], "rejected"))
+        twice = await http.put(
+            CLAIM_PATH, json=_decision(created["requestId"], "rejected"), headers=CHECKER
+        )
     assert created["state"] == "AdminTask" and created["endTime"] is None
     assert [r["status"] for r in pending] == ["PENDING"]
     assert error_code(duplicate) == 99105
@@ -124,11 +159,17 @@ async def test_checker_rejects_and_the_bill_can_be_claimed_again():
     async with client(app, **GATEWAY) as http:
         created = (await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))).json()["data"]
         rejected = await http.put(
-            CLAIM_PATH, json=_decision(created["requestId"], "rejected", "Receipt not shown")
+            CLAIM_PATH,
+            json=_decision(created["requestId"], "rejected", "Receipt not shown"),
+            headers=CHECKER,
         )
         listed = await _requests(http, omar)
         retry = await http.post(CLAIM_PATH, json=claim_body(bill.id, omar))
-    assert rejected.json()["data"]["state"] == "failed"
+    assert rejected.json()["data"]["state"] == "rejected"
+    assert rejected.json()["data"]["details"]["AdminTask-Payload"] == {
+        "actionDecision": "rejected",
+        "actionMessage": "Receipt not shown",
+    }
     assert listed[0]["status"] == "REJECTED" and listed[0]["reason"] == "Receipt not shown"
     assert bill.type == "NOT_INTERESTED"
     assert retry.json()["data"]["state"] == "AdminTask"
@@ -281,7 +322,7 @@ async def test_claim_validation(mutate, code):
 
 
 async def test_claims_refused_for_claimed_or_open_seeded_bills():
-    app = make_app()
+    app = make_app(refuse_duplicates=True)
     state = state_of(app)
     asha = DEMO.asha.customer_id
     asha_requests = state.retro_requests.page(asha, 0, 20)
@@ -300,8 +341,8 @@ async def test_claims_refused_for_claimed_or_open_seeded_bills():
 
 async def test_unknown_request_and_bad_decisions():
     app = make_app(auto_approve=False)
-    async with client(app, **GATEWAY) as http:
-        unknown = await http.get("/api_gateway/v2/request-workflow/requests/nope")
+    async with client(app, **CHECKER) as http:
+        unknown = await http.get("/api_gateway/v2/request-workflow/requests/nope", headers=GATEWAY)
         undecided = await http.put(CLAIM_PATH, json=_decision("nope", "maybe"))
         missing = await http.put(CLAIM_PATH, json=_decision("nope", "approved"))
         wrong_action = await http.put(

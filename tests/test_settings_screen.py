@@ -118,11 +118,11 @@ async def test_demo_connection_test_reaches_the_sandbox(make_app) -> None:
         assert verdict.has_class("-ok")
 
 
-async def test_escape_goes_back_and_kiosk_is_read_only(make_app) -> None:
-    app = make_app(flags={"kiosk": True})
+async def test_escape_goes_back(make_app) -> None:
+    # (In kiosk mode the settings screen is not reachable at all: tests/test_kiosk.py.)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(app, pilot)
-        assert "Read-only (kiosk mode)" in " ".join(screen_text(app).split())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen)

@@ -6,12 +6,11 @@ from tillui.widgets.spinner import FRAME_INTERVAL, Spinner
 
 
 class SpinnerApp(App[None]):
+    CSS = "#hidden { display: none; }"
+
     def compose(self) -> ComposeResult:
         yield Spinner(id="hidden")
         yield Spinner(id="shown")
-
-    def on_mount(self) -> None:
-        self.query_one("#hidden").display = False
 
 
 async def test_a_hidden_spinner_has_no_refresh_timer_and_a_shown_one_animates():
@@ -22,4 +21,8 @@ async def test_a_hidden_spinner_has_no_refresh_timer_and_a_shown_one_animates():
         assert hidden.auto_refresh is None
         assert shown.auto_refresh == FRAME_INTERVAL
         hidden.display, shown.display = True, False
+        await pilot.pause()
         assert hidden.auto_refresh == FRAME_INTERVAL and shown.auto_refresh is None
+        hidden.display = False
+        await pilot.pause()
+        assert hidden.auto_refresh is None

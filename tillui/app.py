@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from tillui.clock import SystemClock
 from tillui.counter.scan_guard import ScanGuard
@@ -25,10 +26,15 @@ from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.styles import stylesheet
 from tillui.session import Session
+from tillui.terminal import TerminalGuard
+from tillui.widgets import size_notice
 
 if TYPE_CHECKING:
+    from tillui.claims.service import ClaimOutcome
     from tillui.clock import Clock
     from tillui.config.settings import Settings
+    from tillui.kiosk import PinGuard
+    from tillui.screens.dialogs.confirm_quit import QuitQuestion
     from tillui.wiring.configured import FirstRunNeeded
     from tillui.wiring.services import Services, ServicesFactory
 
@@ -41,7 +47,7 @@ WARM_SCREENS = (
 )
 
 
-class TillApp(App[None]):
+class TillApp(TerminalGuard, App[None]):
     TITLE = "tillui"
     # The lookup screen is the default screen, whose own CSS_PATH Textual does not load.
     CSS_PATH = [stylesheet("base.tcss"), stylesheet("lookup.tcss")]
@@ -51,7 +57,12 @@ class TillApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
         Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
+        # -- till claims and the store manager's checker view (issue 12) --
+        Binding("ctrl+l", "till_claims", "Till claims", id="app.till_claims", show=False),
+        Binding("ctrl+o", "checker", "Manager", id="app.checker", show=False),
     ]
+    HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS
 
     def __init__(
         self,
@@ -59,11 +70,16 @@ class TillApp(App[None]):
         *,
         clock: Clock | None = None,
         demo: bool = False,
+        kiosk: bool = False,
         warm_up_validators: bool = True,
     ) -> None:
         super().__init__()
         self.clock: Clock = clock or SystemClock()
         self.demo = demo
+        self._kiosk_flag = kiosk
+        """Kiosk mode known before the config is loaded (--kiosk, TILLUI_KIOSK)."""
+        self._first_run = False
+        self._pin_guard: PinGuard | None = None
         self.session = Session()
         self.keymap: dict[str, str] = {}
         self._services_factory = services_factory
@@ -81,6 +97,8 @@ class TillApp(App[None]):
         return LookupScreen()
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, size_notice.add_size_notice)
+        size_notice.add_size_notice(self.screen)
         # After the first refresh, so the import work never delays the first frame.
         self.call_after_refresh(self._start_loading_services)
 
@@ -111,16 +129,29 @@ class TillApp(App[None]):
         """No config file yet: ask for one, then load the services again with the same factory."""
         from tillui.screens.setup import SetupScreen
 
+        if self._kiosk_flag:
+            self._services_failed(
+                f"No configuration at {first_run.path}, and a kiosk does not open the setup: "
+                "configure this till with tillui config, then start the kiosk again."
+            )
+            return
+        self._first_run = True
         self.push_screen(SetupScreen(first_run.path), lambda _saved: self._start_loading_services())
 
     def _services_done(self, services: Services) -> None:
         self._services = services
+        self._first_run = False
         self._services_loaded.set()
         self._apply_settings(services.settings)
+        self.refresh_bindings()  # the config may have turned kiosk mode on
         for screen in self.screen_stack:
             if isinstance(screen, LookupScreen):
                 screen.show_demo_hints(services.demo.hints if services.demo else [])
-        self.run_worker(self._reconcile_claims(services), name="reconcile", exit_on_error=False)
+                if not self.demo:
+                    screen.show_till(services.settings.till_id)
+        # Claims whose answer never came (an earlier run, a killed process) are checked now and
+        # then in the background, with backoff, until none is left unsettled.
+        services.claims.start_background(self._report_reconciled)
 
     def _services_failed(self, reason: str) -> None:
         self._services_error = reason
@@ -142,6 +173,52 @@ class TillApp(App[None]):
             self.set_keymap(self.keymap)
         if settings.idle_timeout_seconds:
             self.set_interval(5, self._reset_if_idle, name="idle-reset")
+        self._configure_scanner(settings)
+        if not settings.cursor_blink:
+            self._stop_cursor_blink(self.screen)
+            self.screen_change_signal.subscribe(self, self._stop_cursor_blink)
+
+    def _stop_cursor_blink(self, screen: Screen) -> None:
+        def stop() -> None:
+            for field in screen.query(Input):
+                field.cursor_blink = False
+
+        # A screen just pushed composes its widgets after the signal.
+        stop()
+        self.call_after_refresh(stop)
+
+    def _configure_scanner(self, settings: Settings) -> None:
+        from tillui.counter.scan_classifier import ScanClassifier
+
+        self.scan_guard.configure(
+            max_gap=settings.scan_max_gap_ms / 1000,
+            min_length=settings.scan_min_length,
+            prefix=settings.scan_prefix,
+            suffix=settings.scan_suffix,
+            classifier=ScanClassifier.from_patterns(
+                {
+                    "cardnumber": settings.scan_card_pattern,
+                    "receipt": settings.scan_receipt_pattern,
+                    "mobile": settings.scan_mobile_pattern,
+                    "email": settings.scan_email_pattern,
+                    "externalId": settings.scan_external_id_pattern,
+                }
+            ),
+        )
+
+    async def _report_reconciled(self, outcomes: list[ClaimOutcome]) -> None:
+        """Background reconcile: tell only what changed (a claim confirmed, refused or resent),
+        not every check that is still waiting."""
+        for outcome in outcomes:
+            if outcome.unknown and not outcome.posted:
+                continue
+            self.notify(
+                outcome.message,
+                title=f"Claim of bill {outcome.claim.bill_number}",
+                severity="information" if outcome.sent else "warning",
+                timeout=10,
+            )
+        await self.show_unsent_claims()
 
     async def _reconcile_claims(self, services: Services, *, report_all: bool = False) -> None:
         """Settle claims whose answer never came (an earlier run, a dropped connection)."""
@@ -214,24 +291,60 @@ class TillApp(App[None]):
                 return
         await super().on_event(event)
 
+    def watch_app_focus(self, focus: bool) -> None:
+        # A browser tab (textual-serve) starts blurred, so the first screen got no auto-focus:
+        # give it now, or the first keys typed would reach no field.
+        screen = self.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if focus and screen.focused is None and selector:
+            for widget in screen.query(selector):
+                if widget.focusable:
+                    widget.focus(scroll_visible=False)
+                    break
+
     async def replay_key(self, event: events.Key) -> None:
         """Deliver a key the scan guard held back (it turned out to be typing, not a scan)."""
         await super().on_event(event)
 
     def on_scanned_code(self, message: ScannedCode) -> None:
-        self.start_over(scanned=message.code)
+        """A scan no screen took: a customer's code starts a new lookup."""
+        from tillui.counter.scan_classifier import identifier_kind
+
+        if identifier_kind(message.kind) is None:
+            what = "a receipt" if message.kind == "receipt" else "not a customer's code"
+            hint = " Claim (c) and scan it there." if message.kind == "receipt" else ""
+            self.notify(f"The scan was {what}.{hint}", title="Scan", timeout=4)
+            return
+        if any(isinstance(s, TillCapabilities) and s.busy for s in self.screen_stack):
+            self.notify("A claim is being sent: scan again in a moment.", title="Scan ignored")
+            return
+        self.start_over()
+        self.screen_stack[0].post_message(ScannedCode(message.code, message.kind))
 
     def _reset_if_idle(self) -> None:
         services = self._services
         if services is None or not services.settings.idle_timeout_seconds:
             return
         idle = time.monotonic() - self._last_activity
-        busy = any(
+        lookup = self.screen_stack[0]
+        something_to_forget = (
+            self.session.lookup is not None
+            or len(self.screen_stack) > 1
+            or (isinstance(lookup, LookupScreen) and not lookup.is_empty())
+        )
+        if idle >= services.settings.idle_timeout_seconds and not self.claim_in_flight:
+            if something_to_forget:
+                self.start_over()
+            # The last customer's toasts and everything this session remembers go too.
+            self.clear_notifications()
+            self.session.claimed_transaction_ids.clear()
+
+    @property
+    def claim_in_flight(self) -> bool:
+        """A screen is sending a claim (it must not be popped, the app must not quit)."""
+        return any(
             isinstance(screen, TillCapabilities) and screen.busy for screen in self.screen_stack
         )
-        something_to_forget = self.session.lookup is not None or len(self.screen_stack) > 1
-        if idle >= services.settings.idle_timeout_seconds and not busy and something_to_forget:
-            self.start_over()
 
     def start_over(self, *, scanned: str | None = None) -> None:
         """Forget the customer and return to an empty lookup screen (optionally with a scan)."""
@@ -244,6 +357,47 @@ class TillApp(App[None]):
             if scanned:
                 lookup.look_up_scanned(scanned)
 
+    # -- quitting -----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit. A kiosk follows its rules (tillui.kiosk: a PIN, refused while claims wait);
+        elsewhere ask first when claims are in flight or not yet confirmed by the server."""
+        kiosk_unknown = self._services is None and not self._first_run
+        if self.kiosk or kiosk_unknown:
+            self.run_worker(self._kiosk_quit(), group="quit", exclusive=True, exit_on_error=False)
+        else:
+            await self._confirm_quit()
+
+    async def _confirm_quit(self) -> None:
+        from tillui.screens.dialogs.confirm_quit import ConfirmQuitDialog
+
+        if isinstance(self.screen, ConfirmQuitDialog):
+            return
+        question = await self._quit_question()
+        if question is None:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmQuitDialog(question), answered)
+
+    async def _quit_question(self) -> QuitQuestion | None:
+        from tillui.screens.dialogs.confirm_quit import QuitQuestion
+
+        services = self._services
+        if services is None:
+            return None
+        sending = services.claims.sending_count
+        try:
+            unresolved = await services.claims.unresolved_count()
+        except Exception:  # noqa: BLE001 - an unreadable outbox is still worth the question
+            unresolved = 1
+        question = QuitQuestion(sending=sending, unconfirmed=max(unresolved - sending, 0))
+        return question if question.sending or question.unconfirmed else None
+
     # -- actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -255,25 +409,107 @@ class TillApp(App[None]):
     def action_settings(self) -> None:
         from tillui.screens.settings import SettingsScreen
 
-        if not isinstance(self.screen, SettingsScreen):
+        if self.kiosk:
+            return
+        if isinstance(self.screen, TillCapabilities) and not self.screen.settings_ready:
+            self.notify("Settings can be shown once this till is set up.", severity="warning")
+        elif not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
+    # -- till claims and the store manager's checker view (issue 12) ---------------------------
+
+    def action_till_claims(self) -> None:
+        from tillui.screens.till_claims import TillClaimsScreen
+
+        if isinstance(self.screen, (ModalScreen, TillClaimsScreen)):
+            self.bell()
+            return
+        self.push_screen(TillClaimsScreen())
+
+    def action_checker(self) -> None:
+        from tillui.screens.checker import CheckerScreen
+
+        if isinstance(self.screen, ModalScreen) or any(
+            isinstance(screen, CheckerScreen) for screen in self.screen_stack
+        ):
+            self.bell()
+            return
+        self.push_screen(CheckerScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # A kiosk offers till actions only: no Quit, Screenshot, Theme, Keys, Settings.
+        # Textual's "Keys" (its help panel) would be a second help entry beside ours.
+        textual_help = (self.action_show_help_panel, self.action_hide_help_panel)
+        if not self.kiosk:
+            yield from (
+                command
+                for command in super().get_system_commands(screen)
+                if command.callback not in textual_help
+            )
         yield SystemCommand(
             "New customer", "Forget this customer and look up another", self.start_over
         )
         yield SystemCommand("Help", "Every key of every screen", self.action_help)
-        yield SystemCommand(
-            "Settings", "Effective settings and where each comes from", self.action_settings
-        )
+        if not self.kiosk:
+            yield SystemCommand(
+                "Settings", "Effective settings and where each comes from", self.action_settings
+            )
         yield SystemCommand(
             "Check unsent claims",
             "Ask the server about claims whose answer never came",
             self.action_check_unsent_claims,
         )
+        yield SystemCommand(
+            "Till claims", "Every claim made at this till, with its state", self.action_till_claims
+        )
+        yield SystemCommand(
+            "Approve or reject claims (manager)",
+            "The store's claims waiting for a checker; needs the manager's token or PIN",
+            self.action_checker,
+        )
         if isinstance(screen, TillCapabilities):
             yield from screen.palette_commands()
+
+    # -- kiosk mode (the rules: tillui.kiosk) --------------------------------------------------
+
+    @property
+    def kiosk(self) -> bool:
+        services = self._services
+        return self._kiosk_flag or bool(services and services.settings.kiosk)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "settings" and self.kiosk:
+            return False  # hidden from the footer, and the key does nothing
+        return super().check_action(action, parameters)
+
+    async def _kiosk_quit(self) -> None:
+        from tillui.kiosk import PinGuard, quit_verdict
+
+        if not self._kiosk_flag:
+            await self._services_loaded.wait()  # the config says whether this is a kiosk
+        services = self._services
+        if not self.kiosk:
+            await self._confirm_quit()
+            return
+        pin_hash = services.secrets.kiosk_pin_hash if services else None
+        guard = self._pin_guard = self._pin_guard or PinGuard()
+        verdict = quit_verdict(
+            kiosk=True,
+            pin_hash=pin_hash.get_secret_value() if pin_hash else None,
+            claims_in_flight=self.claim_in_flight,
+            unconfirmed_claims=await services.claims.unresolved_count() if services else 0,
+            locked_for=guard.locked_for(),
+        )
+        if verdict.outcome == "refuse":
+            self.notify(verdict.reason, title="Quit refused", severity="warning", timeout=8)
+        elif verdict.outcome == "ask_pin" and pin_hash is not None:
+            from tillui.screens.dialogs.pin import PinDialog
+
+            stored = pin_hash.get_secret_value()
+            self.push_screen(
+                PinDialog(lambda pin: guard.check(pin, stored), guard.locked_for),
+                lambda matched: self.exit() if matched else None,
+            )
 
 
 def _one_line(error: BaseException) -> str:

@@ -1,4 +1,4 @@
-"""Command line: run the app (on the sandbox with --demo), the sandbox, config, screenshots.
+"""Command line: run the app (on the sandbox with --demo), the sandbox, config, screenshots, serve.
 
 Only the standard library is imported here: `tillui --help` and `--version` must not pay for
 Textual, httpx or pydantic. Every subcommand lives in its own module (imported only when run)
@@ -32,11 +32,16 @@ SUBCOMMANDS = {
     "sandbox": Subcommand("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
     "config": Subcommand(
         "tillui.config.command",
-        "path | show | set | keys | check — the layered configuration",
+        "path | show | set | keys | check | set-pin — the layered configuration",
         reads_config=True,
     ),
     "screenshots": Subcommand(
         "tillui.screenshots", "write SVG screenshots of every screen (demo data)"
+    ),
+    "serve": Subcommand(
+        "tillui.serve",
+        "serve the app to a browser (textual-serve; loopback by default)",
+        reads_config=True,
     ),
 }
 
@@ -86,6 +91,11 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
         help="run on the embedded sandbox with demo data (no account, no network)",
     )
     parser.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16-colour terminals")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="kiosk mode: quitting needs the PIN, no settings, identifiers masked",
+    )
 
 
 def _app_option_defaults() -> dict[str, object]:
@@ -129,16 +139,29 @@ def run_subcommand(name: str, args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from functools import partial
 
-    flags = {"theme": args.theme} if args.theme else {}
+    from tillui.kiosk import kiosk_from_env
+
+    flags: dict[str, object] = {"theme": args.theme} if args.theme else {}
+    kiosk = args.kiosk or kiosk_from_env()
+    if args.kiosk or (args.demo and kiosk):  # the configured wiring reads TILLUI_KIOSK itself
+        flags["kiosk"] = True
+    if not args.demo:
+        problem = config_problem(args.till, args.config, flags)
+        if problem:  # before the full-screen app: a one-line message on a normal terminal
+            print(f"tillui: config error: {problem}", file=sys.stderr)
+            return 2
+    if not has_terminal():
+        print(
+            "tillui: needs a terminal; over SSH connect with ssh -t "
+            "(a ForceCommand login needs PermitTTY yes)",
+            file=sys.stderr,
+        )
+        return 2
     if args.demo:
         from tillui.wiring.demo import demo_services
 
         factory = partial(demo_services, flags=flags)
     else:
-        problem = config_problem(args.till, args.config, flags)
-        if problem:  # before the full-screen app: a one-line message on a normal terminal
-            print(f"tillui: config error: {problem}", file=sys.stderr)
-            return 2
         from tillui.wiring.configured import configured_services
 
         factory = partial(configured_services, till=args.till, config_path=args.config, flags=flags)
@@ -146,12 +169,20 @@ def run_app(args: argparse.Namespace) -> int:
     from tillui.logs import configure_logging
 
     configure_logging()
-    app = TillApp(factory, demo=args.demo)
+    app = TillApp(factory, demo=args.demo, kiosk=kiosk)
     app.run()
     if app.startup_error:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
         return 2
     return int(app.return_code or 0)
+
+
+def has_terminal() -> bool:
+    """Without a TTY the app would paint into a pipe and wait forever (e.g. `ssh host` with a
+    forced command but no -t). textual-serve's browser sessions bring their own driver."""
+    import os
+
+    return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 def config_problem(till: str | None, path: Path | None, flags: dict[str, object]) -> str | None:

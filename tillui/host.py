@@ -32,6 +32,11 @@ class TillHost(Protocol):
         ...
 
     @property
+    def kiosk(self) -> bool:
+        """Kiosk mode: identifiers always masked, no settings, quitting needs the PIN."""
+        ...
+
+    @property
     def services_now(self) -> Services | None:
         """The services if already loaded, else None (never waits)."""
         ...
@@ -53,10 +58,14 @@ class TillCapabilities:
     """Capabilities shared by full screens and dialogs (mixed into both)."""
 
     scan_starts_lookup: bool = False
-    """A scanner burst on this screen (outside a text field) starts a new lookup."""
+    """Scans on this screen are routed (see `tillui.counter.scan_guard`): by the screen's own
+    `on_scanned_code` if it has one, else a customer's code starts a new lookup."""
 
     customer_home: bool = False
     """The customer's own screen: where the cashier returns when a claim is done."""
+
+    settings_ready: bool = True
+    """False where the settings screen has nothing to show yet (the first-run setup)."""
 
     def customer_changed(self) -> None:
         """Something changed the customer's points or requests (a claim): show them afresh."""

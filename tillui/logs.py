@@ -26,6 +26,12 @@ def configure_logging(env: Mapping[str, str] | None = None) -> str | None:
         # writes to stderr).
         root.addHandler(logging.NullHandler())
         return None
+    # Request IDs and error texts only, but still nobody else's business: owner-only.
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from tillui.counter.scan_classifier import ScanKind
 
 
 @dataclass
 class ScannedCode(Message):
-    """A barcode scanner sent a whole code (a burst of keys ending in Enter) on a screen
-    without a text field: start a new lookup with it."""
+    """A barcode scanner sent a whole code, classified by the scan patterns. Posted to the
+    screen, which may route it itself (lookup: its field; claim: receipt search); otherwise it
+    bubbles up to the app, which starts a new lookup with it."""
 
     code: str
+    kind: ScanKind = "unknown"
 
 
 @dataclass

@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
+
+from pydantic import SecretStr
 
 from tillui.api.errors import AuthError
 from tillui.config.settings import Secrets, Settings
@@ -151,7 +154,13 @@ class Authenticator:
 
     async def headers(self, target: Target) -> dict[str, str]:
         if target is Target.WORKFLOW:
-            return workflow_headers(self._settings, self._secrets)
+            gateway = workflow_headers(self._settings, self._secrets)
+            if not self._settings.workflow_till_auth:
+                return gateway
+            return gateway | await self._till_headers()
+        return await self._till_headers()
+
+    async def _till_headers(self) -> dict[str, str]:
         if self._tokens is not None:
             return {OAUTH_HEADER: await self._tokens.current()}
         return {"Authorization": basic_authorization(self._settings, self._secrets)}
@@ -160,9 +169,30 @@ class Authenticator:
         self, target: Target, rejected: dict[str, str]
     ) -> dict[str, str] | None:
         """Headers worth one more try after a 401, or None when nothing can be renewed."""
-        if target is not Target.API or self._tokens is None:
+        if self._tokens is None or OAUTH_HEADER not in rejected:
             return None
-        return {OAUTH_HEADER: await self._tokens.renew_after_rejection(rejected[OAUTH_HEADER])}
+        renewed = await self._tokens.renew_after_rejection(rejected[OAUTH_HEADER])
+        return rejected | {OAUTH_HEADER: renewed}
+
+    def checker_headers(self, checker_token: SecretStr) -> dict[str, str]:
+        """Gateway headers carrying a checker's token (a user with CanCheckRequest).
+
+        The till's own (maker) token is refused here, before anything is sent: a claim must
+        never be approved with the credentials that made it.
+        """
+        token = checker_token.get_secret_value().strip()
+        if not token:
+            raise AuthError(None, "A checker's token is needed to approve or reject")
+        maker = self._secrets.workflow_token
+        if maker is not None and hmac.compare_digest(
+            token.encode(), maker.get_secret_value().strip().encode()
+        ):
+            raise AuthError(
+                None, "That is the till's own token: approving needs a manager's checker token"
+            )
+        if not self._settings.org_id:
+            raise AuthError(None, "The till has no org ID configured")
+        return {WORKFLOW_ORG_HEADER: self._settings.org_id, WORKFLOW_TOKEN_HEADER: token}
 
     def oauth_credentials(self) -> dict[str, str]:
         """The JSON body of the token request."""

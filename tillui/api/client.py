@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 from random import random as random_fraction
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
+from pydantic import SecretStr
 
 import tillui
 from tillui.api.auth import OAUTH_TOKEN_PATH, Authenticator, IssuedToken, Target
@@ -32,7 +34,9 @@ from tillui.api.models import (
     WorkflowAnswer,
     WorkflowDecision,
     WorkflowRequest,
+    WorkflowRequestPage,
 )
+from tillui.api.models.workflow import workflow_page_body
 from tillui.api.requester import Call, Requester
 from tillui.api.retry import RetryPolicy
 from tillui.config.settings import Secrets, Settings
@@ -231,10 +235,61 @@ class IntouchClient:
         )
         return (await self._requester.fetch(call, WorkflowAnswer)).data
 
+    async def workflow_requests(
+        self,
+        *,
+        till_id: str | None = None,
+        store_id: str | None = None,
+        user_id: int | None = None,
+        states: Sequence[str] = (),
+        request_type: str = "RETRO-TRANSACTION",
+        start_date: date | None = None,
+        end_date: date | None = None,
+        sort_order: Literal["asc", "desc"] = "desc",
+        limit: int = 50,
+        page: int = 1,
+    ) -> WorkflowRequestPage:
+        """One page of workflow requests (INDEX.md "Listing workflow requests"), newest first
+        by default; `user_id` is the customer, `page` 1-based. Its envelope is unconfirmed:
+        `workflow_page_body` is where it is read."""
+        if limit < 1 or page < 1:
+            raise BadRequest(None, "limit and page must be at least 1")
+        params = {
+            "requestType": request_type,
+            "sortBy": "startDate",
+            "sortOrder": sort_order,
+            "limit": str(limit),
+            "PageNo": str(page),
+        }
+        optional = {
+            "tillId": till_id,
+            "storeId": store_id,
+            "userId": None if user_id is None else str(user_id),
+            "states": ",".join(states) or None,
+            "startDate": None if start_date is None else start_date.isoformat(),
+            "endDate": None if end_date is None else end_date.isoformat(),
+        }
+        params |= {name: value for name, value in optional.items() if value}
+        call = Call(
+            method="GET",
+            target=Target.WORKFLOW,
+            url=f"{self._workflow}{WORKFLOW_PATH}/requests",
+            label=f"{WORKFLOW_PATH}/requests",
+            kind=CallKind.WORKFLOW_LIST,
+            params=params,
+            retry=True,
+        )
+        return await self._requester.fetch(
+            call,
+            WorkflowRequestPage,
+            prepare=lambda body: workflow_page_body(body, page=page, limit=limit),
+        )
+
     async def decide_workflow_request(
-        self, request_id: str, *, approve: bool, message: str = ""
+        self, request_id: str, *, approve: bool, message: str = "", checker_token: SecretStr
     ) -> WorkflowRequest:
-        """A checker's approval or rejection of a pending request."""
+        """A checker's approval or rejection of a pending request, sent with the checker's
+        token (a user with CanCheckRequest), never the till's own: AuthError if it is that."""
         decision = WorkflowDecision.of(request_id, approve=approve, message=message)
         call = Call(
             method="PUT",
@@ -243,6 +298,7 @@ class IntouchClient:
             label=RETRO_WORKFLOW,
             kind=CallKind.WORKFLOW_REQUEST,
             json=decision.model_dump(mode="json", by_alias=True),
+            auth_headers=self._auth.checker_headers(checker_token),
         )
         answer = await self._requester.fetch(
             call, WorkflowAnswer, prepare=lambda body: _with_request_id(body, request_id)

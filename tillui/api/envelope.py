@@ -41,6 +41,7 @@ class CallKind(Enum):
     RETRO_REQUESTS = "retro requests"
     WORKFLOW_CLAIM = "workflow claim"
     WORKFLOW_REQUEST = "workflow request"
+    WORKFLOW_LIST = "workflow list"
     OAUTH = "oauth"
 
 
@@ -55,11 +56,14 @@ class EnvelopeError:
 def decode_json(content: bytes) -> Any:
     """The body as JSON, decimals kept exact (points like 250.5 must not become binary floats).
 
-    Raises ValueError for an empty, non-UTF-8 or non-JSON body.
+    Raises ValueError for an empty, non-UTF-8, non-JSON or too deeply nested body.
     """
     if not content.strip():
         raise ValueError("empty body")
-    return json.loads(content, parse_float=Decimal)
+    try:
+        return json.loads(content, parse_float=Decimal)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def envelope_errors(body: Any) -> list[EnvelopeError]:

@@ -60,6 +60,8 @@ class Call:
     """Only idempotent GETs set this."""
     is_claim: bool = False
     """A failure after sending may have created the claim: report ClaimOutcomeUnknown."""
+    auth_headers: dict[str, str] | None = field(default=None, repr=False)
+    """Credentials of this call alone (a checker's decision), instead of the till's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +129,16 @@ class Requester:
     ) -> ModelT:
         """The call's answer parsed as `model` (after `prepare`, which may unwrap or fill in)."""
         answer = await self.send(call)
-        body = prepare(answer.body) if prepare is not None else answer.body
         try:
+            body = prepare(answer.body) if prepare is not None else answer.body
             return parse(model, body, answer, call.label)
         except InvalidResponse as error:
+            fail(call, error)
+        except Exception as exc:  # noqa: BLE001 - a body `prepare` could not handle
+            error = InvalidResponse(
+                None, f"Unexpected answer from {call.label}", answer.request_id, answer.status
+            )
+            error.__cause__ = exc
             fail(call, error)
 
     def _timeout(self, call: Call, started: float) -> httpx.Timeout:
@@ -153,6 +161,8 @@ class Requester:
     async def _attempt_authenticated(self, call: Call, timeout: httpx.Timeout) -> Answer:
         if not call.authenticate:
             return await self._attempt(call, {}, timeout)
+        if call.auth_headers is not None:
+            return await self._attempt(call, call.auth_headers, timeout)
         headers = await self._auth.headers(call.target)
         try:
             return await self._attempt(call, headers, timeout)
@@ -183,9 +193,24 @@ class Requester:
             raise Timeout(None, f"No answer within {deadline:g} s") from exc
         except httpx.TimeoutException as exc:
             raise Timeout(None, f"No answer in time ({type(exc).__name__})") from exc
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, OSError) as exc:
+            # OSError: a connection reset seen below httpx (or through an in-process transport).
             raise Unavailable(None, f"Could not reach the server ({type(exc).__name__})") from exc
-        return read_answer(call, response)
+        except httpx.DecodingError as exc:
+            raise InvalidResponse(None, "The answer could not be decoded") from exc
+        except httpx.HTTPError as exc:
+            raise InvalidResponse(None, f"Unusable answer ({type(exc).__name__})") from exc
+        try:
+            return read_answer(call, response)
+        except IntouchError:
+            raise
+        except Exception as exc:
+            raise InvalidResponse(
+                None,
+                f"The answer could not be read ({type(exc).__name__})",
+                response.headers.get(REQUEST_ID_HEADER),
+                response.status_code,
+            ) from exc
 
 
 def read_answer(call: Call, response: httpx.Response) -> Answer:
@@ -216,6 +241,10 @@ def parse(model: type[ModelT], body: Any, answer: Answer, label: str) -> ModelT:
     """`body` (from `answer`) as `model`, or InvalidResponse naming what did not fit."""
     try:
         return model.model_validate(body)
+    except RecursionError as exc:
+        raise InvalidResponse(
+            None, f"Unexpected answer from {label}: nested too deeply", answer.request_id
+        ) from exc
     except ValidationError as exc:
         # Only locations and reasons: the input values may be customer data.
         problems = "; ".join(

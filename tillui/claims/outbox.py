@@ -10,6 +10,11 @@ States::
                        \\-> refused     the server said no (or it was never sent); may be redone
                        \\-> unknown     no answer: the server may or may not have it
     unknown --> sending (resent after reconciling) | sent (found server-side) | refused
+    sent    --> refused     a later check found the request REJECTED or FAILURE: may be redone
+
+`posted_at` is when the claim last left (marked `sending`); `absent_since` when a complete
+check after that POST first found no request for it (the service resends an `unknown` claim
+only after a quiet period and a second such check, see tillui.claims.service).
 
 At most one claim per transaction and till is live (any state but `refused`); a partial unique
 index enforces it even across processes. Credentials in the request body (the Authorization
@@ -28,6 +33,7 @@ import re
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -44,11 +50,11 @@ _TRANSITIONS: dict[ClaimState, frozenset[ClaimState]] = {
     "queued": frozenset({"sending", "sent", "refused"}),
     "sending": frozenset({"sending", "sent", "refused", "unknown"}),
     "unknown": frozenset({"sending", "sent", "refused", "unknown"}),
-    "sent": frozenset({"sent"}),  # a later reconcile may refresh server_state
+    "sent": frozenset({"sent"}),  # a later check may refresh it (or reject it: mark_rejected)
     "refused": frozenset(),
 }
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS claims (
     id             TEXT PRIMARY KEY,
@@ -65,17 +71,25 @@ CREATE TABLE IF NOT EXISTS claims (
     error          TEXT,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
-    attempts       INTEGER NOT NULL DEFAULT 0
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    posted_at      TEXT,
+    absent_since   TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS claims_one_live_per_transaction
     ON claims (till_id, transaction_id) WHERE state <> 'refused';
 CREATE INDEX IF NOT EXISTS claims_by_state ON claims (state);
 CREATE INDEX IF NOT EXISTS claims_by_created ON claims (created_at);
-PRAGMA user_version = {_SCHEMA_VERSION};
 """
+_MIGRATIONS = {
+    # version before -> statements that bring it to the next version
+    1: (
+        "ALTER TABLE claims ADD COLUMN posted_at TEXT",
+        "ALTER TABLE claims ADD COLUMN absent_since TEXT",
+    ),
+}
 _COLUMNS = (
     "id, till_id, customer_id, transaction_id, bill_number, amount, notes, body_json, state, "
-    "request_id, server_state, error, created_at, updated_at, attempts"
+    "request_id, server_state, error, created_at, updated_at, attempts, posted_at, absent_since"
 )
 
 
@@ -98,6 +112,8 @@ class ClaimRecord:
     created_at: datetime
     updated_at: datetime
     attempts: int
+    posted_at: datetime | None = None
+    absent_since: datetime | None = None
 
     @property
     def body(self) -> dict[str, Any]:
@@ -162,8 +178,10 @@ def redact_credentials(value: Any) -> Any:
 class ClaimsOutbox:
     """The per-till claims journal. All methods are synchronous and thread-safe."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        """`clock` returns the current time, tz-aware (tests inject one; default: real UTC)."""
         self.path = path
+        self._clock = clock or _utc_now
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Customer IDs live here: readable by the till's user only (WAL files inherit it).
@@ -173,7 +191,27 @@ class ClaimsOutbox:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        # One process at a time (BEGIN IMMEDIATE), the version read again inside.
+        with self._lock, self._transaction():
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            else:
+                for step in range(version, _SCHEMA_VERSION):
+                    for statement in _MIGRATIONS[step]:
+                        self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+
+    def _now(self) -> str:
+        moment = self._clock()
+        if moment.tzinfo is None:
+            raise ValueError("the outbox clock must return timezone-aware datetimes")
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
     def close(self) -> None:
         with self._lock:
@@ -197,7 +235,7 @@ class ClaimsOutbox:
         body: dict[str, Any],
     ) -> ClaimRecord:
         """Store a new claim as `queued`; DuplicateClaim if the transaction has a live one."""
-        now = _now()
+        now = self._now()
         claim_id = str(uuid.uuid4())
         amount_text = str(Decimal(str(amount)))
         body_json = json.dumps(redact_credentials(body), separators=(",", ":"), default=str)
@@ -206,7 +244,7 @@ class ClaimsOutbox:
             if existing is not None:
                 raise DuplicateClaim(existing)
             self._db.execute(
-                f"INSERT INTO claims ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608 - constant columns
+                f"INSERT INTO claims ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608 - constant columns
                 (
                     claim_id,
                     till_id,
@@ -223,6 +261,8 @@ class ClaimsOutbox:
                     now,
                     now,
                     0,
+                    None,
+                    None,
                 ),
             )
             return self._require(claim_id)
@@ -236,7 +276,12 @@ class ClaimsOutbox:
         changed since: of two processes deciding to resend the same claim, only one may.
         """
         return self._move(
-            claim_id, "sending", attempts_increment=1, unchanged_since=unchanged_since
+            claim_id,
+            "sending",
+            attempts_increment=1,
+            unchanged_since=unchanged_since,
+            posted_at=self._now(),
+            absent_since=None,
         )
 
     def mark_sent(self, claim_id: str, *, request_id: str, server_state: str) -> ClaimRecord:
@@ -247,9 +292,36 @@ class ClaimsOutbox:
     def mark_refused(self, claim_id: str, *, error: str) -> ClaimRecord:
         return self._move(claim_id, "refused", error=error)
 
-    def mark_unknown(self, claim_id: str, *, error: str) -> ClaimRecord:
+    def mark_unknown(
+        self, claim_id: str, *, error: str, unchanged_since: datetime | None = None
+    ) -> ClaimRecord:
         """The outcome is not known (timeout, dropped connection, process killed)."""
-        return self._move(claim_id, "unknown", error=error)
+        return self._move(claim_id, "unknown", error=error, unchanged_since=unchanged_since)
+
+    def mark_rejected(self, claim_id: str, *, server_state: str, error: str) -> ClaimRecord:
+        """A sent claim the server later rejected (or failed): the bill may be claimed again."""
+        return self._move(
+            claim_id, "refused", also_from=("sent",), server_state=server_state, error=error
+        )
+
+    def mark_absent(self, claim_id: str) -> ClaimRecord:
+        """A complete check found no request for this unresolved claim. Keeps the time of the
+        first such check since the claim last left; changes nothing else (not `updated_at`)."""
+        with self._lock, self._transaction():
+            self._db.execute(
+                "UPDATE claims SET absent_since = COALESCE(absent_since, ?) "
+                "WHERE id = ? AND state IN ('queued', 'sending', 'unknown')",
+                (self._now(), str(claim_id)),
+            )
+            return self._require(str(claim_id))
+
+    def request_ids(self) -> set[str]:
+        """Every server request ID a claim here was settled with (any state)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT request_id FROM claims WHERE request_id IS NOT NULL"
+            ).fetchall()
+        return {str(row[0]) for row in rows}
 
     def unresolved(self) -> list[ClaimRecord]:
         """Claims still queued, sending or unknown, oldest first."""
@@ -290,6 +362,7 @@ class ClaimsOutbox:
         *,
         attempts_increment: int = 0,
         unchanged_since: datetime | None = None,
+        also_from: tuple[ClaimState, ...] = (),
         **fields: str | None,
     ) -> ClaimRecord:
         claim_id = str(claim_id)
@@ -297,7 +370,7 @@ class ClaimsOutbox:
             current = self._require(claim_id)
             if unchanged_since is not None and current.updated_at != unchanged_since:
                 raise StaleClaim(f"claim {claim_id} changed since it was read")
-            if state not in _TRANSITIONS[current.state]:
+            if state not in _TRANSITIONS[current.state] and current.state not in also_from:
                 raise InvalidTransition(
                     f"claim {claim_id} is {current.state}; it cannot become {state}"
                 )
@@ -305,7 +378,7 @@ class ClaimsOutbox:
             self._db.execute(
                 f"UPDATE claims SET state = ?, updated_at = ?, attempts = attempts + ?"  # noqa: S608 - field names from code
                 f"{assignments} WHERE id = ?",
-                (state, _now(), attempts_increment, *fields.values(), claim_id),
+                (state, self._now(), attempts_increment, *fields.values(), claim_id),
             )
             return self._require(claim_id)
 
@@ -330,6 +403,17 @@ class ClaimsOutbox:
             ).fetchall()
         return [_record(row) for row in rows]
 
+    # -- read-only: the till's claims list (tillui/claims/history.py) -----------------------
+
+    def page(self, *, offset: int, limit: int) -> tuple[list[ClaimRecord], int]:
+        """Claims in any state, newest first, from `offset`; and how many there are in all."""
+        with self._lock:
+            total = int(self._db.execute("SELECT COUNT(*) FROM claims").fetchone()[0])
+            rows = self._select(
+                "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?", (limit, offset)
+            )
+        return rows, total
+
 
 class _ImmediateTransaction:
     """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): takes the write lock up front, so a
@@ -345,8 +429,12 @@ class _ImmediateTransaction:
         self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def _record(row: sqlite3.Row) -> ClaimRecord:
@@ -366,4 +454,6 @@ def _record(row: sqlite3.Row) -> ClaimRecord:
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
         attempts=row["attempts"],
+        posted_at=_moment(row["posted_at"]),
+        absent_since=_moment(row["absent_since"]),
     )

@@ -5,33 +5,51 @@ The one promise: a bill is never claimed twice and a confirmed claim is never lo
 * `submit` stores the claim (`queued`), marks it `sending`, POSTs it once and records the
   answer: `sent`, `refused` (the server said no: nothing was made, it may be claimed again) or
   `unknown` (timeout, dropped connection: it may or may not have been made).
-* `reconcile` takes every claim still `queued`, `sending` or `unknown` and looks for its
-  transaction among the customer's retro requests (newest first, a bounded number of pages).
-  Found: it is marked `sent` with that request's ID and status, never resent. Not found in the
-  customer's complete list: it never arrived, so it is sent (once per reconcile, at most
-  `MAX_ATTEMPTS` POSTs in all). If the list cannot be read whole, nothing is sent.
+* `reconcile` takes every claim still `queued`, `sending` or `unknown` and looks for it on the
+  server. Two witnesses: the workflow list of this till's own requests (INDEX.md "Listing
+  workflow requests", the UUIDs the POST returned, pending ones included); when that does not
+  answer, the customer's retro requests (a bounded number of pages). A request settles a claim
+  only if it is for that bill and customer, was added after the claim was stored (less
+  `claim_clock_skew_seconds`), and is not already another claim's; one added by this till is
+  preferred. Found: `sent`, never resent.
+* Not found is a fact only when the witness was read whole (9050 "invalid or unsupported
+  customer ID" is not proof of absence). Even then an `unknown` claim is NOT resent at once:
+  the server may still be committing the first POST. It is resent only when a check found no
+  request, then a second check at least `claim_quiet_period_seconds` later (and as long after
+  the POST) found none either; until then the cashier reads that it is being checked. A
+  `sending` claim older than `sending_grace` (its process died) becomes `unknown` first; a
+  `queued` one never left and is sent. At most `MAX_ATTEMPTS` POSTs in all.
+* `start_background` keeps reconciling with backoff while claims are unsettled and stops when
+  none are; a submit that ends unknown starts it again.
 * Within this process a transaction has at most one submit or reconcile in progress (a double
   Enter waits for the first and reports it). Across processes, the outbox's unique index stops a
-  second claim, and reconcile leaves alone `queued`/`sending` claims touched within
-  `sending_grace` (another till process may be sending them right now).
+  second claim, and compare-and-set updates (`unchanged_since`) let one process resend.
 
 The resent body is rebuilt from the current settings and secrets: the outbox stores claims
-with their credentials redacted.
+with their credentials redacted. Every time here comes from the injectable `clock`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 from tillui.claims.outbox import ClaimRecord, ClaimsOutbox, DuplicateClaim, OutboxError, StaleClaim
 
 if TYPE_CHECKING:
-    from tillui.api.models import RetroClaimRequest, RetroRequest, RetroRequestPage, WorkflowRequest
+    from tillui.api.models import (
+        RetroClaimRequest,
+        RetroRequest,
+        RetroRequestPage,
+        WorkflowRequest,
+        WorkflowRequestPage,
+    )
     from tillui.config.settings import Secrets, Settings
 
 logger = logging.getLogger("tillui.claims")
@@ -40,13 +58,20 @@ MAX_ATTEMPTS = 3
 """POSTs of one claim in all, counting the first; after that a person has to look at it."""
 RECONCILE_PAGE_SIZE = 50
 RECONCILE_MAX_PAGES = 4
+WORKFLOW_PAGE_SIZE = 100
+WORKFLOW_MAX_PAGES = 10
+BACKOFF_FIRST_SECONDS = 2.0
 _STATE_WORDS = {
     "AdminTask": "waiting for a supervisor's approval",
     "approved": "approved — the points are being added",
     "failed": "not approved (rejected or failed)",
 }
+REJECTED_STATES = frozenset({"REJECTED", "FAILURE", "rejected", "failed"})
+"""Server states after which the bill may be claimed again."""
 
 OutcomeKind = Literal["sent", "refused", "unknown", "already_claimed"]
+Clock = Callable[[], datetime]
+Report = Callable[[list["ClaimOutcome"]], Awaitable[None] | None]
 
 
 class ClaimClient(Protocol):
@@ -57,6 +82,15 @@ class ClaimClient(Protocol):
     async def retro_requests(
         self, customer_id: int, *, limit: int = 10, offset: int = 0
     ) -> RetroRequestPage: ...
+
+    async def workflow_requests(
+        self,
+        *,
+        till_id: str | None = None,
+        start_date: date | None = None,
+        limit: int = 50,
+        page: int = 1,
+    ) -> WorkflowRequestPage: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +119,28 @@ class ClaimOutcome:
         return self.kind == "unknown"
 
 
+@dataclass(frozen=True, slots=True)
+class ServerRequest:
+    """A request seen on the server, from either witness, in the terms matching needs."""
+
+    request_id: str
+    state: str
+    transaction_id: int | None
+    customer_id: int | None
+    added_at: datetime | None
+    by_this_till: bool
+
+
+@dataclass(slots=True)
+class _Sighting:
+    """What one witness said about some claims' bills."""
+
+    requests: list[ServerRequest]
+    complete: bool
+    """The witness was read whole: a bill not in it has no request there."""
+    error: Exception | None = None
+
+
 class ClaimService:
     def __init__(
         self,
@@ -94,19 +150,32 @@ class ClaimService:
         secrets: Secrets,
         *,
         sending_grace: timedelta | None = None,
+        clock: Clock | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._client = client
         self._outbox = outbox
         self._settings = settings
         self._secrets = secrets
+        self._clock = clock or _utc_now
+        self._sleep = sleep
         self._sending_grace = (
             sending_grace
             if sending_grace is not None
             else timedelta(seconds=settings.connect_timeout + settings.read_timeout + 5)
         )
+        self._quiet = timedelta(seconds=settings.claim_quiet_period_seconds)
+        self._skew = timedelta(seconds=settings.claim_clock_skew_seconds)
         # transaction ID -> the outcome of the submit/reconcile working on it right now.
         self._in_flight: dict[int, asyncio.Future[ClaimOutcome | None]] = {}
         self._reconcile_lock = asyncio.Lock()
+        self._report: Report | None = None
+        self._background: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    @property
+    def quiet_period(self) -> timedelta:
+        return self._quiet
 
     async def submit(
         self,
@@ -134,23 +203,38 @@ class ClaimService:
             request = self._build(
                 customer_id=customer_id, transaction_id=transaction_id, notes=notes
             )
+            fields = {
+                "till_id": self._settings.till_id,
+                "customer_id": customer_id,
+                "transaction_id": transaction_id,
+                "bill_number": bill_number,
+                "amount": amount,
+                "notes": notes,
+                "body": request.model_dump(mode="json", by_alias=True),
+            }
             try:
-                record = await asyncio.to_thread(
-                    self._outbox.enqueue,
-                    till_id=self._settings.till_id,
-                    customer_id=customer_id,
-                    transaction_id=transaction_id,
-                    bill_number=bill_number,
-                    amount=amount,
-                    notes=notes,
-                    body=request.model_dump(mode="json", by_alias=True),
-                )
+                record = await asyncio.to_thread(self._outbox.enqueue, **fields)
             except DuplicateClaim as duplicate:
-                outcome = await self._existing(duplicate.existing, customer_id)
-            else:
-                outcome = await self._send(record, request)
+                if not await self._rejected_since(duplicate.existing):
+                    outcome = await self._existing(duplicate.existing, customer_id)
+                    slot.set_result(outcome)
+                    self._kick_if_unsettled(outcome)
+                    return outcome
+                record = await asyncio.to_thread(self._outbox.enqueue, **fields)
+            outcome = await self._send(record, request)
             slot.set_result(outcome)
+            self._kick_if_unsettled(outcome)
             return outcome
+
+    @property
+    def sending_count(self) -> int:
+        """Claims being submitted right now (stored or about to be, answer not yet in)."""
+        return len(self._in_flight)
+
+    @property
+    def outbox(self) -> ClaimsOutbox:
+        """The till's claims journal (read by the till's claims list)."""
+        return self._outbox
 
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
@@ -158,78 +242,266 @@ class ClaimService:
 
     async def reconcile(self) -> list[ClaimOutcome]:
         """Settle every unresolved claim (see the module docstring). In-flight ones are left
-        to the call sending them and are not in the result."""
+        to the call sending them and are not in the result. One customer's failure is that
+        customer's claims' outcome; it never stops the others."""
         async with self._reconcile_lock:
-            claims = await asyncio.to_thread(self._outbox.unresolved)
-            by_customer: dict[int, list[ClaimRecord]] = {}
-            for claim in claims:
-                if claim.transaction_id not in self._in_flight:
-                    by_customer.setdefault(claim.customer_id, []).append(claim)
-            outcomes: list[ClaimOutcome] = []
-            for customer_id, customer_claims in by_customer.items():
-                outcomes.extend(await self._reconcile_customer(customer_id, customer_claims))
+            claims = [
+                c
+                for c in await asyncio.to_thread(self._outbox.unresolved)
+                if c.transaction_id not in self._in_flight
+            ]
+            if not claims:
+                return []
+            now = self._clock()
+            ready = [c for c in claims if self._settled(c, now)]
+            outcomes = [
+                ClaimOutcome(
+                    c, "unknown", "This claim is being sent right now; check again shortly."
+                )
+                for c in claims
+                if not self._settled(c, now)
+            ]
+            if not ready:
+                return outcomes
+            sightings = await self._witness(ready)
+            known = await asyncio.to_thread(self._outbox.request_ids)
+            for claim in ready:
+                if claim.transaction_id in self._in_flight:  # a submit started meanwhile
+                    continue
+                sighting = sightings[claim.id]
+                with self._slot(claim.transaction_id) as slot:
+                    try:
+                        outcome = await self._settle(claim, sighting, known)
+                    except OutboxError:
+                        # Another app on this till settled it since we listed it.
+                        current = await asyncio.to_thread(self._outbox.get, claim.id)
+                        outcome = self._already_claimed(current or claim)
+                    except Exception as error:
+                        logger.exception("reconcile: a claim could not be settled")
+                        outcome = ClaimOutcome(
+                            claim, "unknown", f"Could not check this claim yet ({error!r})."
+                        )
+                    slot.set_result(outcome)
+                outcomes.append(outcome)
             return outcomes
+
+    # -- background ------------------------------------------------------------------------
+
+    def start_background(self, report: Report | None = None) -> None:
+        """Reconcile in the background while claims are unsettled (backoff between runs; at
+        least one run per quiet period), handing each run's outcomes to `report`. Stops when
+        none are unsettled; `submit` starts it again when a claim is left unsettled."""
+        if report is not None:
+            self._report = report
+        self._wake.set()
+        if self._background is None or self._background.done():
+            self._background = asyncio.get_running_loop().create_task(
+                self._reconcile_until_settled(), name="tillui-claims-reconcile"
+            )
+
+    async def stop_background(self) -> None:
+        task, self._background = self._background, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def background_finished(self) -> None:
+        """Wait until the background reconcile (if running) found nothing left to settle."""
+        while (task := self._background) is not None and not task.done():
+            await asyncio.shield(task)
+
+    @property
+    def background_running(self) -> bool:
+        return self._background is not None and not self._background.done()
+
+    async def _reconcile_until_settled(self) -> None:
+        backoff = BACKOFF_FIRST_SECONDS
+        longest = max(BACKOFF_FIRST_SECONDS, self._quiet.total_seconds() / 2)
+        while True:
+            self._wake.clear()
+            try:
+                outcomes = await self.reconcile()
+            except Exception:
+                logger.exception("background reconcile failed")
+                outcomes = []
+            if outcomes and self._report is not None:
+                try:
+                    reported = self._report(outcomes)
+                    if reported is not None:
+                        await reported
+                except Exception:
+                    logger.exception("reporting reconcile outcomes failed")
+            remaining = await asyncio.to_thread(self._outbox.unresolved)
+            if not remaining:
+                return
+            progressed = any(o.kind != "unknown" or o.posted for o in outcomes)
+            backoff = BACKOFF_FIRST_SECONDS if progressed else min(backoff * 2, longest)
+            wait = min(longest, max(backoff, self._seconds_until_due(remaining)))
+            await self._nap(wait)
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep, cut short by `start_background` (a new unsettled claim)."""
+        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+
+    def _seconds_until_due(self, claims: Sequence[ClaimRecord]) -> float:
+        """Until the earliest claim can take its next step (0 when one can now)."""
+        now = self._clock()
+        due = [self._due(c) for c in claims]
+        return max(0.0, min((d - now).total_seconds() for d in due)) if due else 0.0
+
+    def _due(self, claim: ClaimRecord) -> datetime:
+        if claim.state in ("queued", "sending"):
+            return claim.updated_at + self._sending_grace
+        if claim.absent_since is None:
+            return claim.updated_at
+        posted = claim.posted_at or claim.absent_since
+        return max(claim.absent_since, posted) + self._quiet
+
+    def _kick_if_unsettled(self, outcome: ClaimOutcome) -> None:
+        if outcome.claim.unresolved and self._report is not None:
+            self.start_background()
+
+    # -- witnesses -------------------------------------------------------------------------
+
+    async def _witness(self, claims: list[ClaimRecord]) -> dict[str, _Sighting]:
+        """For each claim, what the best witness that answered says about its bill."""
+        listed = await self._workflow_sighting(claims)
+        if listed is not None:
+            return {c.id: listed for c in claims}
+        by_customer: dict[int, list[ClaimRecord]] = {}
+        for claim in claims:
+            by_customer.setdefault(claim.customer_id, []).append(claim)
+        sightings: dict[str, _Sighting] = {}
+        for customer_id, customer_claims in by_customer.items():
+            try:
+                sighting = await self._customer_sighting(
+                    customer_id, {c.transaction_id for c in customer_claims}
+                )
+            except Exception as error:  # noqa: BLE001 - this customer only; typed or not
+                logger.warning(
+                    "reconcile: retro requests of a customer unreadable: %s",
+                    type(error).__name__,
+                )
+                sighting = _Sighting([], complete=False, error=error)
+            for claim in customer_claims:
+                sightings[claim.id] = sighting
+        return sightings
+
+    async def _workflow_sighting(self, claims: list[ClaimRecord]) -> _Sighting | None:
+        """This till's workflow requests since the oldest claim was stored, or None when the
+        workflow list does not answer (the customer lists are asked instead)."""
+        earliest = min(c.created_at for c in claims) - self._skew - timedelta(days=1)
+        requests: list[ServerRequest] = []
+        try:
+            for page_number in range(1, WORKFLOW_MAX_PAGES + 1):
+                page = await self._client.workflow_requests(
+                    till_id=self._settings.till_id,
+                    start_date=earliest.date(),
+                    limit=WORKFLOW_PAGE_SIZE,
+                    page=page_number,
+                )
+                requests.extend(_from_workflow(item) for item in page.items)
+                if not page.has_more or not page.items:
+                    return _Sighting(requests, complete=True)
+        except Exception as error:  # noqa: BLE001 - any failure: fall back to the other witness
+            logger.info("reconcile: workflow list unavailable (%s)", type(error).__name__)
+            return None
+        return _Sighting(requests, complete=False)
+
+    async def _customer_sighting(self, customer_id: int, wanted: set[int]) -> _Sighting:
+        """The customer's retro requests, newest first, until every wanted bill has one added
+        since ... or the list ends (complete) or the page budget does (incomplete). 9050
+        ("invalid or unsupported customer ID", document 001) proves nothing: incomplete."""
+        errors = _errors()
+        till = _as_int(self._settings.till_id)
+        requests: list[ServerRequest] = []
+        offset = 0
+        for _ in range(RECONCILE_MAX_PAGES):
+            try:
+                page = await self._client.retro_requests(
+                    customer_id, limit=RECONCILE_PAGE_SIZE, offset=offset
+                )
+            except errors.RequestNotFound as error:
+                return _Sighting(requests, complete=False, error=error)
+            requests.extend(_from_retro(item, till) for item in page.items)
+            offset += len(page.items)
+            if not page.items or offset >= page.pagination.total:
+                return _Sighting(requests, complete=True)
+            seen = {r.transaction_id for r in requests}
+            if wanted <= seen:
+                # Each wanted bill has a request; older pages cannot hold newer ones.
+                return _Sighting(requests, complete=True)
+        return _Sighting(requests, complete=False)
+
+    def _match(
+        self, claim: ClaimRecord, sighting: _Sighting, known: set[str]
+    ) -> ServerRequest | None:
+        """The request that is this claim's: same bill and customer, added after the claim was
+        stored (less the clock skew), not another claim's; this till's first, oldest first."""
+        since = claim.created_at - self._skew
+        others = known - {claim.request_id} if claim.request_id else known
+        fitting = [
+            r
+            for r in sighting.requests
+            if r.transaction_id == claim.transaction_id
+            and (r.customer_id is None or r.customer_id == claim.customer_id)
+            and r.added_at is not None
+            and r.added_at >= since
+            and r.request_id not in others
+        ]
+        if not fitting:
+            return None
+        never = datetime.max.replace(tzinfo=UTC)
+        return min(fitting, key=lambda r: (not r.by_this_till, r.added_at or never))
 
     # -- reconciling -----------------------------------------------------------------------
 
-    async def _reconcile_customer(
-        self, customer_id: int, claims: list[ClaimRecord]
-    ) -> list[ClaimOutcome]:
-        settled_claims = [c for c in claims if self._settled(c)]
-        outcomes = [
-            ClaimOutcome(c, "unknown", "This claim is being sent right now; check again shortly.")
-            for c in claims
-            if not self._settled(c)
-        ]
-        if not settled_claims:
-            return outcomes
-        try:
-            found, complete = await self._find_requests(
-                customer_id, {c.transaction_id for c in settled_claims}
-            )
-        except _errors().IntouchError as error:
-            logger.warning("reconcile: retro requests of a customer unreadable: %s", error)
-            return outcomes + [
-                ClaimOutcome(c, "unknown", f"Could not check this claim yet. {error.hint}")
-                for c in settled_claims
-            ]
-        for claim in settled_claims:
-            if claim.transaction_id in self._in_flight:  # a submit started meanwhile
-                continue
-            with self._slot(claim.transaction_id) as slot:
-                try:
-                    outcome = await self._settle(claim, found.get(claim.transaction_id), complete)
-                except OutboxError:
-                    # Another app on this till settled it since we listed it.
-                    current = await asyncio.to_thread(self._outbox.get, claim.id)
-                    outcome = self._already_claimed(current or claim)
-                slot.set_result(outcome)
-            outcomes.append(outcome)
-        return outcomes
-
     async def _settle(
-        self, claim: ClaimRecord, request: RetroRequest | None, complete: bool
+        self, claim: ClaimRecord, sighting: _Sighting, known: set[str]
     ) -> ClaimOutcome:
-        if request is not None:
+        match = self._match(claim, sighting, known)
+        if match is not None:
             record = await asyncio.to_thread(
                 self._outbox.mark_sent,
                 claim.id,
-                request_id=str(request.request_id),
-                server_state=request.status,
+                request_id=match.request_id,
+                server_state=match.state,
             )
             return ClaimOutcome(
                 record,
                 "sent",
                 f"The claim had reached Intouch: request {record.request_id}, "
-                f"{state_words(request.status)}.",
+                f"{state_words(match.state)}.",
             )
-        if not complete:
+        if not sighting.complete:
+            if sighting.error is not None:
+                hint = getattr(sighting.error, "hint", "Try again in a moment.")
+                return ClaimOutcome(claim, "unknown", f"Could not check this claim yet. {hint}")
             return ClaimOutcome(
                 claim,
                 "unknown",
-                "Could not confirm this claim: the customer has too many requests to check "
-                "here. Look for the bill under Requests before claiming it again.",
+                "Could not confirm this claim: Intouch's list could not be read whole. Look "
+                "for the bill under Requests before claiming it again.",
             )
+        if claim.state == "sending":
+            # Its process died (or gave up) mid-send: the POST may be out.
+            claim = await asyncio.to_thread(
+                self._outbox.mark_unknown,
+                claim.id,
+                error="left sending (process stopped?)",
+                unchanged_since=claim.updated_at,
+            )
+        if claim.state == "unknown":
+            waiting = await self._still_quiet(claim)
+            if waiting is not None:
+                return waiting
         if claim.attempts >= MAX_ATTEMPTS:
             return ClaimOutcome(
                 claim,
@@ -247,36 +519,48 @@ class ClaimService:
             return ClaimOutcome(claim, "unknown", f"Not resent yet. {error.hint}")
         return await self._send(claim, request_body)
 
-    def _settled(self, claim: ClaimRecord) -> bool:
+    async def _still_quiet(self, claim: ClaimRecord) -> ClaimOutcome | None:
+        """None when an unknown claim may be resent: a first check found nothing, and this one,
+        a quiet period later (and a quiet period after the POST), finds nothing either."""
+        now = self._clock()
+        if claim.absent_since is None:
+            await asyncio.to_thread(self._outbox.mark_absent, claim.id)
+            return ClaimOutcome(claim, "unknown", _CHECKING_MESSAGE)
+        posted = claim.posted_at or claim.absent_since
+        if now - claim.absent_since < self._quiet or now - posted < self._quiet:
+            return ClaimOutcome(claim, "unknown", _CHECKING_MESSAGE)
+        return None
+
+    def _settled(self, claim: ClaimRecord, now: datetime) -> bool:
         """False for a queued/sending claim touched so recently that a live process (another
-        app on this till) may still be sending it; unknown claims are always settled."""
+        app on this till) may still be sending it; unknown claims are always checked."""
         if claim.state == "unknown":
             return True
-        return datetime.now(UTC) - claim.updated_at >= self._sending_grace
+        return now - claim.updated_at >= self._sending_grace
 
-    async def _find_requests(
-        self, customer_id: int, wanted: set[int]
-    ) -> tuple[dict[int, RetroRequest], bool]:
-        """The customer's retro requests for `wanted` transactions, newest first; and whether
-        the customer's whole list was read (only then is "not found" a fact)."""
-        found: dict[int, RetroRequest] = {}
-        offset = 0
-        for _ in range(RECONCILE_MAX_PAGES):
+    async def _rejected_since(self, existing: ClaimRecord) -> bool:
+        """Whether a sent claim of this bill was since rejected (or failed) at Intouch; it is
+        then retired, so the bill can be claimed again."""
+        if existing.state != "sent":
+            return False
+        if existing.server_state not in REJECTED_STATES:
             try:
-                page = await self._client.retro_requests(
-                    customer_id, limit=RECONCILE_PAGE_SIZE, offset=offset
-                )
-            except _errors().RequestNotFound:
-                return found, True  # 9050: the customer has no retro requests at all
-            for item in page.items:
-                if item.transaction_id in wanted and item.transaction_id not in found:
-                    found[item.transaction_id] = item
-            offset += len(page.items)
-            if not page.items or offset >= page.pagination.total:
-                return found, True
-            if wanted <= found.keys():
-                return found, True  # nothing left to look for
-        return found, False
+                sighting = (await self._witness([existing]))[existing.id]
+            except Exception:  # noqa: BLE001 - cannot tell: keep the claim
+                return False
+            latest = [r for r in sighting.requests if r.request_id == existing.request_id]
+            if not latest or latest[0].state not in REJECTED_STATES:
+                return False
+            state = latest[0].state
+        else:
+            state = existing.server_state
+        await asyncio.to_thread(
+            self._outbox.mark_rejected,
+            existing.id,
+            server_state=state,
+            error=f"the request was {state.lower()} at Intouch",
+        )
+        return True
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -322,6 +606,21 @@ class ClaimService:
             request_id=answer.request_id,
             server_state=answer.state,
         )
+        if answer.state in REJECTED_STATES:
+            # Made, and failed at once (e.g. the bill was claimed elsewhere meanwhile): for
+            # the cashier a refusal; the bill may be claimed again if it still can be.
+            words = f"Intouch made request {answer.request_id} but it {answer.state.lower()}"
+            record = await asyncio.to_thread(
+                self._outbox.mark_rejected, claim.id, server_state=answer.state, error=words
+            )
+            return ClaimOutcome(
+                record,
+                "refused",
+                f"{words}: the bill was not added (already claimed, or not allowed). Check the "
+                "customer's requests.",
+                server_message=words,
+                posted=True,
+            )
         return ClaimOutcome(
             record,
             "sent",
@@ -344,23 +643,21 @@ class ClaimService:
 
     async def _existing(self, existing: ClaimRecord, customer_id: int) -> ClaimOutcome:
         """enqueue found a live claim of this bill (from an earlier run of the app)."""
-        if existing.unresolved and existing.customer_id == customer_id:
-            # Claiming again what is already waiting: check it (and send it if it never
-            # arrived) rather than make a second claim.
-            found, complete = await self._find_requests_safely(existing)
-            if found is not None:
-                return await self._settle(existing, found.get(existing.transaction_id), complete)
+        # Claiming again what is already waiting: check it (and send it only when the rules
+        # above allow) rather than make a second claim.
+        if (
+            existing.unresolved
+            and existing.customer_id == customer_id
+            and self._settled(existing, self._clock())
+        ):
+            try:
+                sighting = (await self._witness([existing]))[existing.id]
+                known = await asyncio.to_thread(self._outbox.request_ids)
+                return await self._settle(existing, sighting, known)
+            except OutboxError:
+                current = await asyncio.to_thread(self._outbox.get, existing.id)
+                return self._already_claimed(current or existing)
         return self._already_claimed(existing)
-
-    async def _find_requests_safely(
-        self, claim: ClaimRecord
-    ) -> tuple[dict[int, RetroRequest] | None, bool]:
-        if not self._settled(claim):
-            return None, False
-        try:
-            return await self._find_requests(claim.customer_id, {claim.transaction_id})
-        except _errors().IntouchError:
-            return None, False
 
     @staticmethod
     def _already_claimed(record: ClaimRecord) -> ClaimOutcome:
@@ -418,6 +715,10 @@ class _Slot:
         del self._in_flight[self._transaction_id]
 
 
+_CHECKING_MESSAGE = (
+    "Being checked with Intouch: no answer came, and the claim may still arrive there. Do not "
+    "claim this bill again; the till keeps checking and resends it only if it never arrived."
+)
 _UNKNOWN_MESSAGE = (
     "No clear answer from Intouch, so the claim may or may not have been made. It is saved: "
     "do not claim this bill again, here or at another till. The till checks it with Intouch "
@@ -430,6 +731,43 @@ def state_words(state: str) -> str:
     return _STATE_WORDS.get(state, state.lower() if state else "state not known")
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_int(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # Workflow times come without an offset (document 002): they are UTC.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _from_workflow(item: WorkflowRequest) -> ServerRequest:
+    return ServerRequest(
+        request_id=str(item.request_id),
+        state=item.state,
+        transaction_id=item.transaction_id,
+        customer_id=item.customer_id,
+        added_at=_aware(item.start_time),
+        by_this_till=True,  # the list was asked for this till's requests
+    )
+
+
+def _from_retro(item: RetroRequest, till_id: int | None) -> ServerRequest:
+    return ServerRequest(
+        request_id=str(item.request_id),
+        state=item.status,
+        transaction_id=item.transaction_id,
+        customer_id=item.user_id,
+        added_at=_aware(item.added_on),
+        by_this_till=till_id is not None and item.added_by.id == till_id,
+    )
+
+
 def _errors() -> Any:
     """`tillui.api.errors`, imported on first use (it is cheap, but the API package is not)."""
     from tillui.api import errors
@@ -437,4 +775,11 @@ def _errors() -> Any:
     return errors
 
 
-__all__ = ["MAX_ATTEMPTS", "ClaimClient", "ClaimOutcome", "ClaimService", "OutcomeKind"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "ClaimClient",
+    "ClaimOutcome",
+    "ClaimService",
+    "OutcomeKind",
+    "ServerRequest",
+]

@@ -10,7 +10,6 @@ is imported only by the connection checks.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from collections.abc import Mapping
@@ -32,9 +31,6 @@ Part = Literal["config", "secrets", "api", "oauth", "gateway", "journal"]
 PROBE_IDENTIFIER = Identifier("mobile", "919800000001")
 """Looked up on the API host: whether or not such a customer exists, an answer proves the
 credentials."""
-PROBE_WORKFLOW_REQUEST_ID = "00000000-0000-4000-8000-000000000000"
-"""A well-formed request ID that no request has: reading it is the gateway probe (see
-`probe_workflow_gateway`)."""
 JOURNAL_SAMPLE = 20
 """How many of the journal's last bills must parse."""
 LABELS: dict[Status, str] = {"ok": "OK", "failed": "FAILED", "skipped": "SKIPPED"}
@@ -232,6 +228,9 @@ async def _check_gateway(client: IntouchClient, settings: Settings, secrets: Sec
             "workflow_token is not set, so no claim can be sent: add it to "
             f"[till.{till}] in secrets.toml or set TILLUI_WORKFLOW_TOKEN",
         )
+    missing = missing_credentials(settings, secrets)
+    if missing and settings.workflow_till_auth:
+        return failed("gateway", f"gateway calls carry the till's credentials too: {missing}")
     try:
         what = await probe_workflow_gateway(client, settings)
     except AuthError as exc:
@@ -255,17 +254,12 @@ async def _check_gateway(client: IntouchClient, settings: Settings, secrets: Sec
 
 
 async def probe_workflow_gateway(client: IntouchClient, settings: Settings) -> str:
-    """One documented, harmless read on the workflow gateway; returns what was read.
-
-    Reads one request (GET .../request-workflow/requests/{id}) with an ID no request has: a "not
-    found" answer proves that the gateway and its token answered. (The till's workflow list,
-    GET .../requests?tillId=…&requestType=RETRO-TRANSACTION&limit=1, is the better probe once
-    the client has it: switch here.)"""
-    from tillui.api.errors import RequestNotFound
-
-    with contextlib.suppress(RequestNotFound):
-        await client.workflow_request(PROBE_WORKFLOW_REQUEST_ID)
-    return "read a workflow request"
+    """One documented, harmless read on the workflow gateway; returns what was read: the
+    till's newest retro claim request (GET .../request-workflow/requests?tillId=…&requestType=
+    RETRO-TRANSACTION&limit=1). An empty list is an answer too."""
+    page = await client.workflow_requests(till_id=settings.till_id or None, limit=1)
+    found = "no claim yet" if not page.items else "its newest claim"
+    return f"read this till's workflow list: {found}"
 
 
 # -- journal -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`tillui config path | show | set | keys | check`: see, change and check the configuration.
+"""`tillui config path | show | set | keys | check | set-pin`: see, change and check the
+configuration.
 
 Exit codes: 0 success, 1 a connection or journal check failed, 2 bad configuration or bad usage.
 No Textual here; the API client is imported only by `check`.
@@ -21,6 +22,8 @@ from tillui.config.layers import (
     default_config_path,
     load_config,
 )
+from tillui.config.set_pin import add_arguments as add_set_pin_arguments
+from tillui.config.set_pin import set_pin
 from tillui.config.settings import Secrets, Settings
 from tillui.config.writing import set_value
 
@@ -36,7 +39,7 @@ def main(argv: list[str], *, till: str | None = None, config_path: Path | None =
     except SystemExit as exit_:  # --help (0) or a usage error (2): argparse has printed why
         return int(exit_.code or 0)
     if args.command is None:
-        return one_line_error(PROG, "a command is needed: path, show, set, keys or check")
+        return one_line_error(PROG, "a command is needed: path, show, set, keys, check or set-pin")
     for name, given in (("till", till), ("config", config_path)):
         mine = getattr(args, name, None)
         if given is not None and mine is not None and given != mine:
@@ -93,6 +96,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "check the config and secrets files, the API host and credentials, OAuth, the workflow "
         "gateway and token, and the recent-bills journal: one verdict line each",
         till=True,
+    )
+    add_set_pin_arguments(
+        command("set-pin", set_pin, "store the kiosk quit PIN (salted hash) in secrets", till=True)
     )
     return parser
 

@@ -122,7 +122,7 @@ def _from_keyring(till: str, fields: list[str]) -> list[tuple[str, str]]:
         import keyring  # optional: not a dependency
     except ImportError:
         return []
-    found = []
+    found: list[tuple[str, str]] = []
     for field in fields:
         try:
             value = keyring.get_password(
@@ -156,6 +156,39 @@ def write_secrets(path: Path, till: str, secrets: Secrets) -> None:
         document["till"][till] = tomlkit.table()
     for field, value in values.items():
         document["till"][till][field] = value
+    try:
+        atomic_write(path, document.as_string(), 0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot write secrets file: {exc.strerror}", path=path) from None
+
+
+def write_secret(path: Path, field: str, value: str | None, *, till: str | None = None) -> None:
+    """Set one secret (or remove it, `value=None`) in `[till.<id>]`, or `[defaults]` without
+    a till, keeping the rest of the file; written fresh with mode 0600 like `write_secrets`."""
+    import tomlkit
+
+    if field not in SECRET_FIELDS:
+        raise ValueError(f"not a secret: {field}")
+    if path.exists():
+        document = tomlkit.parse(_read_private_text(path))
+        _validate_sections(document.unwrap(), document.as_string(), path)
+    else:
+        document = tomlkit.document()
+        document.add(tomlkit.comment("tillui secrets: keep this file private (mode 0600)."))
+    if till is None:
+        if "defaults" not in document:
+            document["defaults"] = tomlkit.table()
+        section = document["defaults"]
+    else:
+        if "till" not in document:
+            document["till"] = tomlkit.table(is_super_table=True)
+        if till not in document["till"]:
+            document["till"][till] = tomlkit.table()
+        section = document["till"][till]
+    if value is None:
+        section.pop(field, None)
+    else:
+        section[field] = value
     try:
         atomic_write(path, document.as_string(), 0o600)
     except OSError as exc:

@@ -24,6 +24,8 @@ class Checked:
 
     identifier: Identifier | None
     error: str | None = None
+    warning: str | None = None
+    """Accepted, but worth a quiet word (a mobile the numbering plan does not know)."""
 
     @property
     def ok(self) -> bool:
@@ -58,28 +60,60 @@ def check(name: IdentifierName, raw: str, *, phone_region: str = "IN") -> Checke
 
 
 def _check_mobile(value: str, region: str) -> Checked:
+    """Accept any *possible* number: the server, not the numbering plan, knows who exists.
+
+    A number the plan calls valid is normalised quietly; one that is only possible (right length
+    for a known country code, e.g. the documents' own 915795008395) is sent with a warning.
+    """
     import phonenumbers
 
     digits = re.sub(r"[\s\-().]", "", value)
     if not re.fullmatch(r"\+?\d+", digits):
         return Checked(None, "Digits only, with an optional leading +")
     candidates = [digits] if digits.startswith("+") else [digits, "+" + digits]
+    possible: list[phonenumbers.PhoneNumber] = []
     for candidate in candidates:
         try:
             number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
         except phonenumbers.NumberParseException:
             continue
-        # FIXED_LINE_OR_MOBILE covers countries (US, CA…) whose numbering does not tell them apart.
-        kind = phonenumbers.number_type(number)
-        mobile = kind in (
-            phonenumbers.PhoneNumberType.MOBILE,
-            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        national = phonenumbers.national_significant_number(number)
+        if not phonenumbers.is_possible_number(number) or not national.strip("0"):
+            continue
+        if len(str(number.country_code)) + len(national) > 15:  # E.164's maximum
+            continue
+        if phonenumbers.is_valid_number(number):
+            return Checked(_mobile(number), warning=_kind_warning(number))
+        possible.append(number)
+    if possible:
+        number = possible[0]
+        country = phonenumbers.region_code_for_country_code(number.country_code)
+        where = country if country != "ZZ" else f"+{number.country_code}"
+        return Checked(
+            _mobile(number),
+            warning=f"Not a known {where} number — sent anyway; the server decides",
         )
-        if phonenumbers.is_valid_number(number) and mobile:
-            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            # Intouch stores mobiles as country code + number without the '+'.
-            return Checked(Identifier("mobile", e164.lstrip("+")))
-    return Checked(None, f"Not a valid mobile number (numbers without + are read as {region})")
+    return Checked(None, f"Not a possible mobile number (numbers without + are read as {region})")
+
+
+def _mobile(number: object) -> Identifier:
+    import phonenumbers
+
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # Intouch stores mobiles as country code + number without the '+'.
+    return Identifier("mobile", e164.lstrip("+"))
+
+
+def _kind_warning(number: object) -> str | None:
+    import phonenumbers
+
+    # FIXED_LINE_OR_MOBILE covers countries (US, CA…) whose numbering does not tell them apart.
+    if phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None
+    return "Looks like a landline — sent anyway; the server decides"
 
 
 def _check_email(value: str) -> Checked:

@@ -20,3 +20,13 @@ def format_amount(value: float | Decimal | None, currency: str | None = None) ->
         return "—"
     text = f"{Decimal(str(value)):,.2f}"
     return f"{currency} {text}" if currency else text
+
+
+def mask_number(value: int | str | None, visible: int = 4) -> str:
+    """565039501 -> '*****9501': enough to tell customers apart at the till, not to find one."""
+    if value is None:
+        return "—"
+    text = str(value)
+    if len(text) <= visible:
+        return "*" * len(text)
+    return "*" * (len(text) - visible) + text[-visible:]

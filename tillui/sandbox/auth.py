@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from .demo import DEMO
-from .errors import UNAUTHORIZED, ApiError
+from .errors import NOT_A_CHECKER, UNAUTHORIZED, ApiError
 from .state import SandboxState
 
 
@@ -74,6 +74,18 @@ def authenticate_gateway(headers: Mapping[str, str]) -> None:
     token = lowered.get("x-cap-ui-auth-token", "")
     if org != DEMO.org_id or not hmac.compare_digest(token.encode(), DEMO.workflow_token.encode()):
         raise ApiError(UNAUTHORIZED, "Invalid X-CAP-API-AUTH-ORG-ID or X-CAP-UI-AUTH-TOKEN")
+
+
+def authenticate_checker(headers: Mapping[str, str]) -> None:
+    """A checker decision needs the JWT of a user with CanCheckRequest: the maker's is 403."""
+    lowered = _lower_keys(headers)
+    org = lowered.get("x-cap-api-auth-org-id", "")
+    token = lowered.get("x-cap-ui-auth-token", "").encode()
+    if org == DEMO.org_id and hmac.compare_digest(token, DEMO.checker_token.encode()):
+        return
+    if org == DEMO.org_id and hmac.compare_digest(token, DEMO.workflow_token.encode()):
+        raise ApiError(NOT_A_CHECKER)
+    raise ApiError(UNAUTHORIZED, "Invalid X-CAP-API-AUTH-ORG-ID or X-CAP-UI-AUTH-TOKEN")
 
 
 def _b64url(data: bytes) -> str:

@@ -43,6 +43,10 @@ class DemoFacts:
     workflow_token: str = "demo-workflow-token"
     workflow_user_id: int = 75155300
     workflow_user_name: str = "demo.maker@example.com"
+    # A store manager with CanCheckRequest: approves or rejects claims waiting in AdminTask.
+    checker_token: str = "demo-checker-token"
+    checker_user_id: int = 75155301
+    checker_user_name: str = "demo.manager@example.com"
 
     # Org entities (IDs from document 002's example request).
     till_id: int = 50682289
@@ -137,10 +141,41 @@ class DemoFacts:
         "CARD0007",
     )
     """Registered 10 days ago, no requests: a clean claimant."""
+    aarav: DemoCustomer = DemoCustomer(
+        565039508,
+        "Aarav",
+        "Docsample",
+        "915795008395",
+        "aarav.docsample@example.com",
+        "MPQSP10",
+        "CARD0008",
+    )
+    """The mobile and external ID of documents 000 and 002's examples: a number `phonenumbers`
+    calls possible but not valid, which the server stores and serves all the same."""
+    tara: DemoCustomer = DemoCustomer(
+        565039509,
+        "Tara",
+        "Docsample",
+        "915795008349",
+        "tara.docsample@example.com",
+        "EXT0009",
+        "CARD0009",
+    )
+    """The mobile of document 003's example."""
 
     @property
     def customers(self) -> tuple[DemoCustomer, ...]:
-        return (self.asha, self.ravi, self.meera, self.nikhil, self.lena, self.bulk, self.omar)
+        return (
+            self.asha,
+            self.ravi,
+            self.meera,
+            self.nikhil,
+            self.lena,
+            self.bulk,
+            self.omar,
+            self.aarav,
+            self.tara,
+        )
 
 
 DEMO = DemoFacts()

@@ -55,6 +55,9 @@ UNKNOWN_TILL = ErrorSpec(99203, 400, "entityInfo.tillId is not a known till")
 WORKFLOW_REQUEST_NOT_FOUND = ErrorSpec(99204, 404, "Workflow request not found")
 WORKFLOW_NOT_AWAITING_DECISION = ErrorSpec(99205, 409, "Request is not awaiting a decision")
 INVALID_DECISION = ErrorSpec(99206, 400, "Invalid checker decision")
+NOT_A_CHECKER = ErrorSpec(
+    99207, 403, "This user may not approve or reject requests (CanCheckRequest is needed)"
+)
 
 
 class ApiError(Exception):

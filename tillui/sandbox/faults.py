@@ -1,16 +1,37 @@
-"""Fault injection: make the next N requests under a path prefix fail in a chosen way.
+"""Fault injection: make the next N requests under a path prefix fail in a chosen way, or a
+seeded random share of all requests (`FaultMix`, `tillui sandbox --faults 0.2`).
 
 Used in-process (`app.state.sandbox.faults.inject(...)`) and over HTTP
-(`POST /__sandbox/faults`, `DELETE /__sandbox/faults`).
+(`POST /__sandbox/faults`, `DELETE /__sandbox/faults`, `PUT /__sandbox/fault-mix`).
+
+The three *commit* faults are the ones the claims outbox exists for: the server makes the
+claim, and the client does not learn it in time.
+
+* `commit_drop`: the request is handled (committed), then the connection is dropped in the
+  middle of the answer.
+* `commit_delay`: handled at once, answered `delay_seconds` later (after the client gave up).
+* `slow_commit`: handled only `delay_seconds` after it arrived (after the client gave up), and
+  handled even if the client has gone: a resend in that window makes a second request.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import random
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
-FaultKind = Literal["status", "rate_limit", "delay", "malformed_json", "html"]
+FaultKind = Literal[
+    "status",
+    "rate_limit",
+    "delay",
+    "malformed_json",
+    "html",
+    "commit_drop",
+    "commit_delay",
+    "slow_commit",
+]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
+COMMIT_FAULTS: frozenset[str] = frozenset({"commit_drop", "commit_delay", "slow_commit"})
 
 
 @dataclass(slots=True)
@@ -20,7 +41,8 @@ class FaultRule:
     kinds: "status" answers `status` (default 500) with an error envelope; "rate_limit" answers
     429 with `Retry-After: retry_after` when given; "delay" waits `delay_seconds` and then
     answers normally (to trip client timeouts); "malformed_json" and "html" answer `status`
-    (default 200) with a broken JSON body or an HTML page.
+    (default 200) with a broken JSON body or an HTML page; the commit faults are described in
+    the module docstring. `method`, when set, limits the rule to that HTTP method.
     """
 
     path_prefix: str
@@ -29,6 +51,7 @@ class FaultRule:
     status: int | None = None
     retry_after: float | None = None
     delay_seconds: float = 0.0
+    method: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -55,6 +78,7 @@ class FaultRule:
                 status=None if data.get("status") is None else int(data["status"]),
                 retry_after=None if data.get("retryAfter") is None else float(data["retryAfter"]),
                 delay_seconds=float(data.get("delaySeconds", 0.0)),
+                method=None if data.get("method") is None else str(data["method"]).upper(),
             )
         except KeyError as missing:
             raise ValueError(f"missing field {missing.args[0]}") from None
@@ -70,14 +94,81 @@ class FaultRule:
             "status": plain["status"],
             "retryAfter": plain["retry_after"],
             "delaySeconds": plain["delay_seconds"],
+            "method": plain["method"],
         }
 
 
-class FaultInjector:
-    """Armed faults, consumed first-armed first, plus a latency added to every request."""
+@dataclass(slots=True)
+class FaultMix:
+    """A seeded random share of requests that fail, each in one of `kinds`, for soak runs.
 
-    def __init__(self, latency_seconds: float = 0.0) -> None:
+    Commit faults are drawn only for POST and PUT requests (they are about writes); the
+    others for any request. The same seed and request order give the same faults.
+    """
+
+    rate: float
+    seed: int = 0
+    delay_seconds: float = 2.0
+    """How long delays and late commits last: set it above the client's read timeout."""
+    kinds: tuple[str, ...] = FAULT_KINDS
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if self.delay_seconds < 0:
+            raise ValueError("delay_seconds must not be negative")
+        unknown = set(self.kinds) - set(FAULT_KINDS)
+        if unknown or not self.kinds:
+            raise ValueError(f"kinds must be some of {FAULT_KINDS}")
+        self._rng = random.Random(self.seed)
+
+    def draw(self, path: str, method: str) -> FaultRule | None:
+        if self.rate <= 0 or self._rng.random() >= self.rate:
+            return None
+        writes = method.upper() in ("POST", "PUT")
+        kinds = [k for k in self.kinds if writes or k not in COMMIT_FAULTS]
+        if not kinds:
+            return None
+        kind: Any = self._rng.choice(kinds)
+        status = self._rng.choice((500, 502, 503, 504)) if kind == "status" else None
+        retry_after = self._rng.choice((0.1, 0.2, 0.5)) if kind == "rate_limit" else None
+        return FaultRule(
+            path, kind, 1, status, retry_after, self.delay_seconds, method=method.upper()
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rate": self.rate,
+            "seed": self.seed,
+            "delaySeconds": self.delay_seconds,
+            "kinds": list(self.kinds),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> FaultMix:
+        if not isinstance(data, dict):
+            raise TypeError("a fault mix is a JSON object")
+        try:
+            return cls(
+                rate=float(data["rate"]),
+                seed=int(data.get("seed", 0)),
+                delay_seconds=float(data.get("delaySeconds", 2.0)),
+                kinds=tuple(data.get("kinds") or FAULT_KINDS),
+            )
+        except KeyError as missing:
+            raise ValueError(f"missing field {missing.args[0]}") from None
+        except (TypeError, ValueError) as bad:
+            raise ValueError(str(bad)) from None
+
+
+class FaultInjector:
+    """Armed faults, consumed first-armed first, then the random mix (if any), plus a latency
+    added to every request."""
+
+    def __init__(self, latency_seconds: float = 0.0, mix: FaultMix | None = None) -> None:
         self.latency_seconds = latency_seconds
+        self.mix = mix
         self._rules: list[FaultRule] = []
 
     def add(self, rule: FaultRule) -> FaultRule:
@@ -93,8 +184,11 @@ class FaultInjector:
         status: int | None = None,
         retry_after: float | None = None,
         delay_seconds: float = 0.0,
+        method: str | None = None,
     ) -> FaultRule:
-        return self.add(FaultRule(path_prefix, kind, count, status, retry_after, delay_seconds))
+        return self.add(
+            FaultRule(path_prefix, kind, count, status, retry_after, delay_seconds, method)
+        )
 
     def clear(self) -> None:
         self._rules.clear()
@@ -103,12 +197,13 @@ class FaultInjector:
     def rules(self) -> tuple[FaultRule, ...]:
         return tuple(self._rules)
 
-    def take(self, path: str) -> FaultRule | None:
-        """The fault for this request, if one is armed for its path (uses up one count)."""
+    def take(self, path: str, method: str = "GET") -> FaultRule | None:
+        """The fault for this request: an armed one for its path (uses up one count), else
+        one drawn from the mix, else None."""
         for rule in self._rules:
-            if path.startswith(rule.path_prefix):
+            if path.startswith(rule.path_prefix) and rule.method in (None, method.upper()):
                 rule.count -= 1
                 if rule.count == 0:
                     self._rules.remove(rule)
                 return rule
-        return None
+        return self.mix.draw(path, method) if self.mix is not None else None

@@ -18,6 +18,7 @@ OPEN_RETRO_STATUSES: frozenset[str] = frozenset({"PENDING", "APPROVED"})
 # "approved" / "failed" as the outcome of a decision.
 AWAITING_CHECKER = "AdminTask"
 APPROVED = "approved"
+REJECTED = "rejected"
 FAILED = "failed"
 
 
@@ -119,6 +120,14 @@ class WorkflowRequest:
     end_time: datetime | None
     task_payload: dict[str, Any]
     retro_request: RetroRequest
+    entity_info: dict[str, str] = field(default_factory=dict)
+    """The claim's entityInfo (tillId, storeId, zoneId, conceptId): what the list filters on."""
+    decision: dict[str, Any] | None = None
+    """The checker's `AdminTask-Payload` once decided (shown in `details`)."""
+    execute_at: datetime | None = None
+    """Approved, the retro still to run at this time (see `execution_delay_seconds`)."""
+    failure: str = ""
+    """Why the executed retro failed (shown in `details`)."""
 
 
 def parse_id(text: str) -> int | None:

@@ -167,21 +167,42 @@ def retro_request(request: RetroRequest) -> dict[str, Any]:
 
 
 def workflow_request(request: WorkflowRequest) -> dict[str, Any]:
+    return {"data": workflow_item(request)}
+
+
+def workflow_item(request: WorkflowRequest) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "IntouchAPITask-Payload": request.task_payload,
+        "ValidateMakerAccess_Output": True,
+        "ValidatePayload_Output": True,
+    }
+    # INVENTED (not in the documents): the checker's decision under the key it was sent with,
+    # and the executed task's failure, so a till can show why. Clients keep this optional.
+    if request.decision is not None:
+        details["AdminTask-Payload"] = request.decision
+    if request.failure:
+        details["IntouchAPITask_Output"] = {"success": False, "message": request.failure}
     return {
-        "data": {
-            "requestId": request.request_id,
-            "userId": request.user_id,
-            "userName": request.user_name,
-            "requestType": "retro-transaction",
-            "state": request.state,
-            "startTime": workflow_time(request.start_time),
-            "endTime": None if request.end_time is None else workflow_time(request.end_time),
-            "details": {
-                "IntouchAPITask-Payload": request.task_payload,
-                "ValidateMakerAccess_Output": True,
-                "ValidatePayload_Output": True,
-            },
-        }
+        "requestId": request.request_id,
+        "userId": request.user_id,
+        "userName": request.user_name,
+        "requestType": "retro-transaction",
+        "state": request.state,
+        "startTime": workflow_time(request.start_time),
+        "endTime": None if request.end_time is None else workflow_time(request.end_time),
+        "details": details,
+    }
+
+
+def workflow_page(
+    requests: list[WorkflowRequest], *, page: int, limit: int, total: int
+) -> dict[str, Any]:
+    """The list's envelope: invented (the reference does not show one), see workflow_list."""
+    return {
+        "data": [workflow_item(r) for r in requests],
+        "pagination": {"pageNo": page, "limit": limit, "total": total},
+        "warnings": [],
+        "errors": [],
     }
 
 

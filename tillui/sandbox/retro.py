@@ -2,7 +2,10 @@
 
 Limits (document 002): a bill may be at most `retro_max_age_days` old, and must be billed no
 earlier than registration minus `retro_delay_hours` (3 h and a 09:00 registration: 06:00 is
-allowed, 05:59 is not). All comparisons are between tz-aware datetimes.
+allowed, 05:59 is not) -- the worked example's reading; with `registration_rule =
+"registered_delay_before_now"` (the definition's reading) the customer must instead have
+registered at least `retro_delay_hours` before now. All comparisons are between tz-aware
+datetimes.
 """
 
 from __future__ import annotations
@@ -56,15 +59,18 @@ def parse_retro_body(body: Any) -> RetroBody:
     return RetroBody(body["transactionId"], body["customerId"], notes or "")
 
 
-def claim_subjects(state: SandboxState, body: RetroBody) -> tuple[Transaction, Customer]:
-    """The NOT_INTERESTED bill and the customer a retro body names, or an error."""
+def claim_subjects(
+    state: SandboxState, body: RetroBody, *, any_type: bool = False
+) -> tuple[Transaction, Customer]:
+    """The NOT_INTERESTED bill (any bill with `any_type`) and the customer a retro body names,
+    or an error."""
     customer = state.customers.get(body.customer_id)
     if customer is None:
         raise ApiError(RETRO_CUSTOMER_NOT_FOUND, f"Customer {body.customer_id} not found")
     txn = state.transactions.get(body.transaction_id)
     if txn is None:
         raise ApiError(TRANSACTION_NOT_FOUND, f"Transaction {body.transaction_id} not found")
-    if txn.type != "NOT_INTERESTED":
+    if txn.type != "NOT_INTERESTED" and not any_type:
         raise ApiError(TRANSACTION_NOT_NOT_INTERESTED)
     return txn, customer
 
@@ -82,6 +88,13 @@ def check_limits(
             TRANSACTION_TOO_OLD,
             f"Transaction is older than {config.retro_max_age_days} days",
         )
+    if config.registration_rule == "registered_delay_before_now":
+        if now - customer.registered_at < timedelta(hours=config.retro_delay_hours):
+            raise ApiError(
+                BEFORE_REGISTRATION_DELAY,
+                f"The customer registered less than {config.retro_delay_hours} hours ago",
+            )
+        return
     earliest = earliest_claimable_billing_time(config, customer)
     if txn.billing_time < earliest:
         shown = iso_in_zone(earliest, config.server_timezone)

@@ -1,13 +1,16 @@
-"""The sandbox's own control endpoints (not Intouch): arm and clear faults, set latency."""
+"""The sandbox's own control endpoints (not Intouch): arm and clear faults, set the random
+fault mix and latency, read the request log and a per-bill count of claims."""
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .errors import INVALID_PARAMETER, ApiError
-from .faults import FaultRule
+from .faults import FaultMix, FaultRule
 from .web import ok, read_json, sandbox
 
 CONTROL_PREFIX = "/__sandbox/"
@@ -16,7 +19,11 @@ CONTROL_PREFIX = "/__sandbox/"
 def _listing(request: Request) -> JSONResponse:
     faults = sandbox(request).faults
     return ok(
-        {"faults": [r.to_json() for r in faults.rules], "latencySeconds": faults.latency_seconds}
+        {
+            "faults": [r.to_json() for r in faults.rules],
+            "latencySeconds": faults.latency_seconds,
+            "mix": None if faults.mix is None else faults.mix.to_json(),
+        }
     )
 
 
@@ -52,9 +59,56 @@ async def set_latency(request: Request) -> JSONResponse:
     return _listing(request)
 
 
+async def set_fault_mix(request: Request) -> JSONResponse:
+    """Body: {"rate": 0.2, "seed": 7, "delaySeconds": 2.0, "kinds": [...]} or {"rate": 0}."""
+    body = await read_json(request)
+    try:
+        mix = FaultMix.from_json(body)
+    except (TypeError, ValueError) as problem:
+        raise ApiError(INVALID_PARAMETER, f"Invalid fault mix: {problem}") from None
+    sandbox(request).faults.mix = mix if mix.rate > 0 else None
+    return _listing(request)
+
+
+async def request_log(request: Request) -> JSONResponse:
+    log = sandbox(request).request_log
+    return ok({"requests": [e.to_json() for e in log.entries]})
+
+
+async def claims_by_bill(request: Request) -> JSONResponse:
+    """Per claimed bill: POSTs received (the request log), workflow requests kept, and how
+    many of those succeeded. Late commits still running are waited for first."""
+    state = sandbox(request)
+    pending = [t for t in state.background if not t.done()]
+    if pending:
+        await asyncio.wait(pending)
+    posts = state.request_log.claim_posts()
+    kept: dict[int, list[str]] = {}
+    for workflow in state.workflow_requests.values():
+        kept.setdefault(workflow.retro_request.transaction_id, []).append(
+            workflow.retro_request.status
+        )
+    bills = sorted(set(posts) | set(kept))
+    return ok(
+        {
+            "bills": {
+                str(bill): {
+                    "posts": posts.get(bill, 0),
+                    "requests": len(kept.get(bill, [])),
+                    "succeeded": kept.get(bill, []).count("SUCCESS"),
+                }
+                for bill in bills
+            }
+        }
+    )
+
+
 routes = [
     Route("/__sandbox/faults", list_faults, methods=["GET"]),
     Route("/__sandbox/faults", add_fault, methods=["POST"]),
     Route("/__sandbox/faults", clear_faults, methods=["DELETE"]),
     Route("/__sandbox/latency", set_latency, methods=["PUT"]),
+    Route("/__sandbox/fault-mix", set_fault_mix, methods=["PUT"]),
+    Route("/__sandbox/log", request_log, methods=["GET"]),
+    Route("/__sandbox/claims", claims_by_bill, methods=["GET"]),
 ]

@@ -7,8 +7,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import render
-from .web import ok, read_json, require_gateway_auth
+from .auth import authenticate_checker
+from .web import ok, read_json, require_gateway_auth, sandbox
 from .workflow import decide, get_request, submit_claim
+from .workflow_list import WorkflowQuery, list_requests
 
 RETRO_WORKFLOW_PATH = "/api_gateway/v2/request-workflow/RETRO-TRANSACTION"
 
@@ -19,7 +21,8 @@ async def claim(request: Request) -> JSONResponse:
 
 
 async def decision(request: Request) -> JSONResponse:
-    state = require_gateway_auth(request)
+    authenticate_checker(request.headers)
+    state = sandbox(request)
     return ok(render.workflow_request(decide(state, await read_json(request))))
 
 
@@ -28,8 +31,16 @@ async def read_request(request: Request) -> JSONResponse:
     return ok(render.workflow_request(get_request(state, request.path_params["request_id"])))
 
 
+async def list_workflow_requests(request: Request) -> JSONResponse:
+    state = require_gateway_auth(request)
+    query = WorkflowQuery.from_params(request.query_params)
+    found, total = list_requests(state, query)
+    return ok(render.workflow_page(found, page=query.page, limit=query.limit, total=total))
+
+
 routes = [
     Route(RETRO_WORKFLOW_PATH, claim, methods=["POST"]),
     Route(RETRO_WORKFLOW_PATH, decision, methods=["PUT"]),
+    Route("/api_gateway/v2/request-workflow/requests", list_workflow_requests, methods=["GET"]),
     Route("/api_gateway/v2/request-workflow/requests/{request_id}", read_request, methods=["GET"]),
 ]

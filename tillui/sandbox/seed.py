@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Literal
 
 from .bulk import BulkHistory
 from .config import SandboxConfig
 from .demo import DEMO, DemoCustomer
-from .faults import FaultInjector
+from .faults import FaultInjector, FaultMix
 from .model import (
     Customer,
     LineItem,
@@ -22,6 +23,8 @@ from .model import (
     Transaction,
 )
 from .state import CustomerDirectory, RetroRequestBook, SandboxState, TransactionStore
+from .waiting import SALT as WAITING_SALT
+from .waiting import seed_waiting_requests
 
 _CATALOGUE: tuple[tuple[str, str, float], ...] = (
     ("SKU-1001", "Filter coffee", 120.0),
@@ -142,7 +145,9 @@ def _named(
         "externalId": person.external_id,
         "cardnumber": person.card_number,
     }
-    loyalty = "loyalty" if person.loyalty_type == "loyalty" else "non_loyalty"
+    loyalty: Literal["loyalty", "non_loyalty"] = (
+        "loyalty" if person.loyalty_type == "loyalty" else "non_loyalty"
+    )
     return Customer(
         person.customer_id,
         person.first_name,
@@ -171,6 +176,8 @@ def _named_customers(now: datetime, till: OrgEntity, harbour: OrgEntity) -> list
         _named(d.lena, days(90), harbour, []),
         _named(d.bulk, days(1100), till, [_program(p1, "Platinum", 152340.5, 1200.0, 640.25)]),
         _named(d.omar, days(10), till, [_program(p1, "Bronze", 75.0, 0.0, 0.0)]),
+        _named(d.aarav, days(60), till, [_program(p1, "Silver", 1840.0, 0.0, 0.0)]),
+        _named(d.tara, days(30), harbour, [_program(p1, "Bronze", 215.5, 0.0, 0.0)]),
     ]
 
 
@@ -237,7 +244,7 @@ def _generated_customers(
     return customers
 
 
-class _BillMaker:
+class BillMaker:
     def __init__(self, rng: random.Random, first_id: int) -> None:
         self._rng = rng
         self._next_id = first_id
@@ -315,7 +322,7 @@ def build_state(config: SandboxConfig) -> SandboxState:
     )
     transactions = TransactionStore(bulk)
     requests = RetroRequestBook(bulk)
-    bills = _BillMaker(rng, first_id=323400001)
+    bills = BillMaker(rng, first_id=323400001)
 
     journal: list[int] = []
     times = _journal_times(rng, now)
@@ -370,7 +377,7 @@ def build_state(config: SandboxConfig) -> SandboxState:
             )
         )
 
-    return SandboxState(
+    state = SandboxState(
         config=config,
         seeded_at=now,
         entities=entities,
@@ -378,6 +385,14 @@ def build_state(config: SandboxConfig) -> SandboxState:
         transactions=transactions,
         retro_requests=requests,
         journal_transaction_ids=journal,
-        faults=FaultInjector(config.latency_seconds),
+        faults=FaultInjector(
+            config.latency_seconds,
+            FaultMix(config.fault_rate, config.seed, config.fault_delay_seconds)
+            if config.fault_rate > 0
+            else None,
+        ),
         _rng=random.Random(config.seed + 1),
     )
+    waiting = random.Random(config.seed + WAITING_SALT)
+    seed_waiting_requests(state, waiting, BillMaker(waiting, first_id=323600001).make)
+    return state

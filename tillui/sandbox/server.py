@@ -18,6 +18,7 @@ from .app import create_app
 from .config import SandboxConfig
 from .demo import DEMO
 from .journal import write_demo_journal
+from .routes_workflow import RETRO_WORKFLOW_PATH
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -26,8 +27,12 @@ _START_TIMEOUT_SECONDS = 10.0
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP (not 0): asyncio disables Nagle only on sockets that say they are TCP;
+    # without it every reused-connection request waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError:
@@ -96,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
         help="leave claims awaiting a checker (state AdminTask)",
     )
     parser.add_argument(
+        "--checker-demo",
+        action="store_true",
+        help="the demo store's claims wait for a checker (some already do); approvals run 5 s later",
+    )
+    parser.add_argument(
         "--latency",
         type=seconds,
         default=0.0,
@@ -110,10 +120,59 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--journal", metavar="PATH", help="also write the demo till's recent-bills journal to PATH"
     )
+    parser.add_argument(
+        "--faults",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="fail this share of requests at random, seeded by --seed (e.g. 0.2): 5xx, 429 with "
+        "Retry-After, timeouts, malformed bodies and, for writes, the commit faults",
+    )
+    parser.add_argument(
+        "--fault-delay",
+        type=seconds,
+        default=15.0,
+        metavar="SECONDS",
+        help="how long timeouts and late commits of --faults last (above the till's read "
+        "timeout; default 15)",
+    )
+    parser.add_argument(
+        "--commit-fault",
+        action="append",
+        default=[],
+        choices=("commit_drop", "commit_delay", "slow_commit"),
+        help="arm one commit fault for the next claim POST (repeatable): commit_drop (commit, "
+        "then drop the connection), commit_delay (commit, answer after --fault-delay), "
+        "slow_commit (commit --fault-delay after the request, even if the client has gone)",
+    )
+    parser.add_argument(
+        "--refuse-duplicates",
+        action="store_true",
+        help="refuse a second claim of a bill at POST time (a real server accepts it and the "
+        "second request fails when it executes)",
+    )
+    parser.add_argument(
+        "--registration-rule",
+        choices=("billed_after_registration_minus_delay", "registered_delay_before_now"),
+        default="billed_after_registration_minus_delay",
+        help="reading of document 002's registration delay (default: its worked example)",
+    )
+    parser.add_argument(
+        "--no-gateway-till-auth",
+        action="store_true",
+        help="accept workflow gateway calls without the till's Basic/OAuth credentials",
+    )
     return parser
 
 
-def _banner(base_url: str, journal: str | None) -> str:
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a share between 0 and 1")
+    return value
+
+
+def _banner(base_url: str, journal: str | None, faults: str = "") -> str:
     d = DEMO
     lines = [
         f"Intouch sandbox serving at {base_url}  (Ctrl-C to stop)",
@@ -122,6 +181,7 @@ def _banner(base_url: str, journal: str | None) -> str:
         f"  Basic auth       {d.username} / {d.password}",
         f"  OAuth key/secret {d.oauth_key} / {d.oauth_secret}",
         f"  Workflow org ID  {d.org_id}   UI auth token {d.workflow_token}",
+        f"  Checker token    {d.checker_token}  (CanCheckRequest: approves or rejects claims)",
         f"  Till {d.till_id}  store {d.store_id}  zone {d.zone_id}  concept {d.concept_id}",
         "",
         "Customers to try (mobile):",
@@ -133,6 +193,8 @@ def _banner(base_url: str, journal: str | None) -> str:
     ]
     if journal:
         lines += ["", f"Recent-bills journal written to {journal}"]
+    if faults:
+        lines += ["", f"Faults: {faults}"]
     return "\n".join(lines)
 
 
@@ -145,16 +207,39 @@ def main(argv: list[str] | None = None) -> int:
         auto_approve=not args.no_auto_approve,
         latency_seconds=max(0.0, args.latency),
         dual_eligibility=not args.no_dual_eligibility,
+        refuse_duplicates=args.refuse_duplicates,
+        registration_rule=args.registration_rule,
+        gateway_till_auth=not args.no_gateway_till_auth,
+        fault_rate=args.faults,
+        fault_delay_seconds=max(0.0, args.fault_delay),
+        manual_approval_store_ids=(DEMO.store_id,) if args.checker_demo else (),
+        execution_delay_seconds=5.0 if args.checker_demo else 0.0,
     )
     app = create_app(config)
+    for kind in args.commit_fault:
+        app.state.sandbox.faults.inject(
+            RETRO_WORKFLOW_PATH, kind, method="POST", delay_seconds=config.fault_delay_seconds
+        )
     try:
         sock = _bound_socket(args.host, args.port)
     except OSError as error:
         print(f"tillui sandbox: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
     journal = str(write_demo_journal(args.journal, app.state.sandbox)) if args.journal else None
-    print(_banner(_base_url(args.host, sock), journal), flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=2))
+    fault_words = ", ".join(
+        ([f"{args.faults:.0%} of requests at random"] if args.faults else [])
+        + args.commit_fault
+        + (["duplicates refused at POST"] if args.refuse_duplicates else [])
+    )
+    print(_banner(_base_url(args.host, sock), journal, fault_words), flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning" if args.faults else "info",
+            access_log=not args.faults,
+            timeout_graceful_shutdown=2,
+        )
+    )
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from .model import (
     Transaction,
     WorkflowRequest,
 )
+from .request_log import RequestLog
 
 
 def _identifier_key(kind: str, value: str) -> tuple[str, str]:
@@ -142,6 +144,10 @@ class SandboxState:
     workflow_requests: dict[str, WorkflowRequest] = field(default_factory=dict)
     oauth_tokens: dict[str, datetime] = field(default_factory=dict)
     """Issued OAuth access token -> expiry time."""
+    request_log: RequestLog = field(default_factory=RequestLog)
+    """Every request received (control endpoints aside), faults included."""
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+    """Late commits still running after their client has gone."""
     next_retro_pk: int = 40001
     next_retro_request_id: int = 13060001
     _served: int = 0

@@ -25,8 +25,13 @@ def require_v2_auth(request: Request) -> SandboxState:
 
 
 def require_gateway_auth(request: Request) -> SandboxState:
+    """The gateway's org/user headers, and (unless configured off) the till's own Basic or
+    OAuth credentials, which documents 002 and the approve/reject page list as prerequisites."""
     authenticate_gateway(request.headers)
-    return sandbox(request)
+    state = sandbox(request)
+    if state.config.gateway_till_auth:
+        authenticate_v2(state, request.headers)
+    return state
 
 
 async def read_json(request: Request) -> Any:

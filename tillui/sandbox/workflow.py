@@ -1,15 +1,23 @@
 """The RETRO-TRANSACTION request workflow (document 002): maker claim, checker decision,
 execution of the retro PUT, and the customer's view of the request (documents 000/001).
 
-Customer view: PENDING on creation; APPROVED then SUCCESS or FAILURE once approved and
-executed; REJECTED when the checker refuses. Workflow view: "AdminTask" while awaiting the
-checker, then "approved" once the retro ran, or "failed" when it was rejected or its execution
-failed.
+A second claim of the same bill is accepted (a second request) and fails when it executes,
+because the bill is no longer NOT_INTERESTED; `SandboxConfig.refuse_duplicates` refuses it at
+POST time instead (invented codes 99104/99105).
+
+Customer view: PENDING on creation; APPROVED once approved, then SUCCESS or FAILURE once the
+retro ran (at once, or `execution_delay_seconds` later); REJECTED when the checker refuses.
+Workflow view: "AdminTask" while awaiting the checker, "approved" once approved, "rejected" when
+the checker refused, "failed" when the approved retro failed.
+
+Claims from a store in `manual_approval_store_ids` (or every store, without `auto_approve`)
+wait for a checker: only a CanCheckRequest user's token may decide (see `authenticate_checker`).
 """
 
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
 
 from .auth import authenticate_v2
@@ -24,7 +32,15 @@ from .errors import (
     WORKFLOW_REQUEST_NOT_FOUND,
     ApiError,
 )
-from .model import APPROVED, AWAITING_CHECKER, FAILED, RetroRequest, WorkflowRequest, parse_id
+from .model import (
+    APPROVED,
+    AWAITING_CHECKER,
+    FAILED,
+    REJECTED,
+    RetroRequest,
+    WorkflowRequest,
+    parse_id,
+)
 from .retro import apply_retro, check_limits, claim_subjects, parse_retro_body
 from .state import SandboxState
 
@@ -89,8 +105,11 @@ def submit_claim(state: SandboxState, body: Any) -> WorkflowRequest:
     till = None if till_id is None else state.till(till_id)
     if till is None:
         raise ApiError(UNKNOWN_TILL)
-    txn, customer = claim_subjects(state, parse_retro_body(task["body"]))
-    if state.retro_requests.open_for_transaction(txn.id):
+    # A real server accepts a second claim of a bill (no idempotency key, INDEX.md): the
+    # second request fails when it executes. Refusing it here is an explicit option.
+    refuse = state.config.refuse_duplicates
+    txn, customer = claim_subjects(state, parse_retro_body(task["body"]), any_type=not refuse)
+    if refuse and state.retro_requests.open_for_transaction(txn.id):
         raise ApiError(OPEN_REQUEST_EXISTS)
     now = state.now()
     check_limits(state.config, now, txn, customer)
@@ -120,24 +139,45 @@ def submit_claim(state: SandboxState, body: Any) -> WorkflowRequest:
         end_time=None,
         task_payload=task,
         retro_request=retro,
+        entity_info=info,
     )
     state.workflow_requests[request.request_id] = request
-    if state.config.auto_approve:
-        _execute(state, request)
+    store = state.parent_of(till).id
+    if state.config.auto_approve and store not in state.config.manual_approval_store_ids:
+        _approve(state, request, delay=0.0)
     return request
+
+
+def _approve(state: SandboxState, request: WorkflowRequest, *, delay: float) -> None:
+    """Approved: the retro runs now, or on the first request served `delay` seconds later."""
+    request.state = APPROVED
+    request.retro_request.status = "APPROVED"
+    request.end_time = request.retro_request.updated_on = state.now()
+    if delay > 0:
+        request.execute_at = state.now() + timedelta(seconds=delay)
+    else:
+        _execute(state, request)
+
+
+def run_due_executions(state: SandboxState) -> None:
+    """Run the approved retros whose time has come (called before every request is served)."""
+    now = state.now()
+    for request in state.workflow_requests.values():
+        if request.execute_at is not None and request.execute_at <= now:
+            _execute(state, request)
 
 
 def _execute(state: SandboxState, request: WorkflowRequest) -> None:
     """Run the approved task (the retro PUT with the payload's own credentials)."""
+    request.execute_at = None
     retro = request.retro_request
-    retro.status = "APPROVED"
     try:
         authenticate_v2(state, request.task_payload["headers"])
         apply_retro(state, request.task_payload["body"])
     except ApiError as error:
         request.state = FAILED
         retro.status = "FAILURE"
-        retro.reason = f"{error.code}: {error.message}"
+        retro.reason = request.failure = f"{error.code}: {error.message}"
     else:
         request.state = APPROVED
         retro.status = "SUCCESS"
@@ -152,7 +192,7 @@ def get_request(state: SandboxState, request_id: str) -> WorkflowRequest:
 
 
 def decide(state: SandboxState, body: Any) -> WorkflowRequest:
-    """A checker's decision: approved (execute) or rejected."""
+    """A checker's decision (the caller checked the checker's token): approved or rejected."""
     if not isinstance(body, dict) or not isinstance(body.get("requestId"), str):
         raise ApiError(INVALID_DECISION, "requestId is mandatory")
     if body.get("actionName") != AWAITING_CHECKER:
@@ -170,10 +210,14 @@ def decide(state: SandboxState, body: Any) -> WorkflowRequest:
     request = get_request(state, body["requestId"])
     if request.state != AWAITING_CHECKER:
         raise ApiError(WORKFLOW_NOT_AWAITING_DECISION)
+    request.decision = {
+        "actionDecision": decision["actionDecision"],
+        "actionMessage": message if isinstance(message, str) else "",
+    }
     if decision["actionDecision"] == "approved":
-        _execute(state, request)
+        _approve(state, request, delay=state.config.execution_delay_seconds)
     else:
-        request.state = FAILED
+        request.state = REJECTED
         request.retro_request.status = "REJECTED"
         request.retro_request.reason = message if isinstance(message, str) else ""
         request.end_time = request.retro_request.updated_on = state.now()

@@ -4,13 +4,15 @@ the claim itself — four keys from the customer screen: c, move, Enter, Enter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tillui.clock import format_age, format_local
@@ -31,6 +33,18 @@ CONFIRM_AHEAD = 8
 
 class BillsTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "Claim", id="claim.claim")]
+
+    @dataclass
+    class TypedAway(Message):
+        """A printable key typed on the table: it belongs to the receipt search."""
+
+        character: str
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.character != "/":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedAway(event.character))
 
 
 class ClaimScreen(TillScreen[None]):
@@ -59,6 +73,9 @@ class ClaimScreen(TillScreen[None]):
             placeholder="Receipt: bill number or transaction ID — type or scan, Enter",
             id="receipt",
             max_length=64,
+            # Keys typed on the table start a new query here: selecting on focus would let the
+            # second key replace the first.
+            select_on_focus=False,
         )
         yield BillsTable(id="bills", cursor_type="row", zebra_stripes=True)
         yield Static("", id="claim-reason")
@@ -79,7 +96,6 @@ class ClaimScreen(TillScreen[None]):
         self.query_one("#claim-title", Static).update(
             Text(f"Claim a bill for {name}", style="bold")
         )
-        self.query_one("#claim-loading").display = False
         table.focus()
         self.action_reload()
 
@@ -148,6 +164,7 @@ class ClaimScreen(TillScreen[None]):
             self._say(
                 source_note or "No recent non-member bills at this till: search by receipt (/)."
             )
+            self.query_one("#receipt", Input).focus()
         else:
             self._describe_highlighted()
 
@@ -212,7 +229,19 @@ class ClaimScreen(TillScreen[None]):
     # -- receipt search -------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#receipt", Input).focus()
+        receipt = self.query_one("#receipt", Input)
+        receipt.focus()
+        receipt.select_all()
+
+    @on(BillsTable.TypedAway)
+    def _typed_on_table(self, message: BillsTable.TypedAway) -> None:
+        receipt = self.query_one("#receipt", Input)
+        if receipt.has_focus:
+            receipt.insert_text_at_cursor(message.character)
+        else:
+            receipt.value = message.character
+            receipt.cursor_position = len(receipt.value)
+            receipt.focus()
 
     @on(Input.Submitted, "#receipt")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -58,7 +58,6 @@ class ClaimResultScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#result-loading").display = False
         candidate, claim = self.candidate, self.outcome.claim
         self.query_one("#result-bill", Static).update(
             Text.assemble(

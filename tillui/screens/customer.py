@@ -52,6 +52,7 @@ class CustomerScreen(TillScreen[None]):
             "m", "toggle_mask", "IDs", id="customer.toggle_mask", tooltip="Show or mask identifiers"
         ),
         Binding("f5,ctrl+r", "refresh", "Refresh", id="customer.refresh"),
+        Binding("t", "app.till_claims", "Till claims", id="customer.till_claims", show=False),
     ]
 
     def __init__(self) -> None:
@@ -72,7 +73,6 @@ class CustomerScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#customer-loading").display = False
         table = self.query_one("#programs", DataTable)
         table.add_columns("Program", "Tier", "Points", "Lifetime", "Delayed", "Available")
         self.query_one("#programs-box").border_title = "Programs"
@@ -87,7 +87,7 @@ class CustomerScreen(TillScreen[None]):
     def render_lookup(self) -> None:
         details = self.lookup.details
         services = self.till.services_now
-        masked = (
+        masked = self.till.kiosk or (
             bool(services and services.settings.mask_identifiers)
             and not self.till.session.reveal_identifiers
         )
@@ -158,7 +158,14 @@ class CustomerScreen(TillScreen[None]):
     def action_start_over(self) -> None:
         self.till.start_over()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_mask" and self.till.kiosk:
+            return False  # a kiosk never reveals identifiers: no key, no footer entry
+        return super().check_action(action, parameters)
+
     def action_toggle_mask(self) -> None:
+        if self.till.kiosk:
+            return
         self.till.session.reveal_identifiers = not self.till.session.reveal_identifiers
         self.render_lookup()
 

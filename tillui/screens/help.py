@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Footer, Static
 
 from tillui.screens.base import TillScreen
@@ -23,7 +24,12 @@ SCREENS = [
     ("Requests", "tillui.screens.requests", "RequestsScreen"),
     ("Settings", "tillui.screens.settings", "SettingsScreen"),
     ("First-run setup", "tillui.screens.setup", "SetupScreen"),
+    ("Till claims", "tillui.screens.till_claims", "TillClaimsScreen"),
+    ("Manager: approve or reject", "tillui.screens.checker", "CheckerScreen"),
 ]
+KIOSK_HIDDEN_SCREENS = {"SettingsScreen", "SetupScreen"}
+KIOSK_HIDDEN_BINDINGS = {"app.settings", "lookup.settings", "customer.toggle_mask"}
+"""What a kiosk does not offer, so its help does not list it either."""
 
 
 def key_display(keys: str) -> str:
@@ -38,16 +44,24 @@ def key_display(keys: str) -> str:
     )
 
 
-def bindings_table(app_class: type, app_keymap: dict[str, str]) -> Table:
+def bindings_table(
+    app_class: type[DOMNode], app_keymap: dict[str, str], *, kiosk: bool = False
+) -> Table:
     table = Table(expand=True, box=None, pad_edge=False, show_header=False)
     table.add_column("Keys", style="bold", width=22)
     table.add_column("Action")
-    owners = [("Everywhere", app_class)]
-    owners += [(title, getattr(import_module(module), name)) for title, module, name in SCREENS]
+    owners: list[tuple[str, type[DOMNode]]] = [("Everywhere", app_class)]
+    owners += [
+        (title, getattr(import_module(module), name))
+        for title, module, name in SCREENS
+        if not (kiosk and name in KIOSK_HIDDEN_SCREENS)
+    ]
     for title, owner in owners:
         table.add_row(Text(title, style="underline"), "")
         for binding in owner.BINDINGS:
             if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if kiosk and binding.id in KIOSK_HIDDEN_BINDINGS:
                 continue
             keys = app_keymap.get(binding.id or "", binding.key)
             table.add_row(key_display(keys), binding.description)
@@ -68,5 +82,5 @@ class HelpScreen(TillScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#help-table", Static).update(
-            bindings_table(type(self.app), self.till.keymap)
+            bindings_table(type(self.app), self.till.keymap, kiosk=self.till.kiosk)
         )

@@ -5,35 +5,50 @@ Imports nothing but Textual at module level: this screen is the first frame.
 
 from __future__ import annotations
 
-from textual import on, work
+from dataclasses import replace
+
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
-from tillui.messages import ServicesFailed
+from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.identifier_input import IdentifierInput
 from tillui.widgets.spinner import Spinner
 
 SPINNER_DELAY = 0.15
+SHOWN_APP_KEYS = frozenset({"app.settings", "app.quit"})
 
 
 class LookupScreen(TillScreen[None]):
     _busy_timer: Timer | None = None
     AUTO_FOCUS = "#field-mobile"
+    scan_starts_lookup = True  # routed here: see on_scanned_code
     BINDINGS = [
-        Binding("enter", "look_up", "Look up", id="lookup.look_up", show=True),
+        # Priority: ahead of the focused field's own Enter, so this one binding is the only one
+        # (remapping `lookup.look_up` moves it, and the old key then does nothing here).
+        Binding("enter", "look_up", "Look up", id="lookup.look_up", priority=True),
         Binding("escape", "clear", "Clear", id="lookup.clear"),
-        # The app's own keys, shown here on the home screen (see TillApp.BINDINGS).
-        Binding("f2,ctrl+t", "app.settings", "Settings", id="lookup.settings"),
-        Binding("ctrl+q", "app.quit", "Quit", id="lookup.quit"),
+        Binding("ctrl+r", "requests", "Requests", id="lookup.requests"),
         Binding("down", "app.focus_next", "Next field", id="lookup.next", show=False),
         Binding("up", "app.focus_previous", "Previous field", id="lookup.previous", show=False),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # The app's Quit and Settings keys (TillApp.BINDINGS) are hidden in deeper screens'
+        # footers, which need the 80 columns for their own keys; the home screen shows them.
+        return {
+            key: active._replace(binding=replace(active.binding, show=True))
+            if active.binding.id in SHOWN_APP_KEYS
+            else active
+            for key, active in super().active_bindings.items()
+        }
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="lookup-head"):
@@ -53,9 +68,6 @@ class LookupScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#lookup-loading").display = False
-        self.query_one("#lookup-demo").display = False
-        self.query_one("#lookup-unsent").display = False
         if self.till.demo:
             self.query_one("#lookup-till", Static).update("DEMO sandbox")
 
@@ -69,6 +81,9 @@ class LookupScreen(TillScreen[None]):
         demo = self.query_one("#lookup-demo", Static)
         demo.update("Try: " + " · ".join(hints) if hints else "")
         demo.display = bool(hints)
+
+    def show_till(self, till_id: str) -> None:
+        self.query_one("#lookup-till", Static).update(f"till {till_id}" if till_id else "")
 
     def show_unsent_claims(self, count: int) -> None:
         line = self.query_one("#lookup-unsent", Static)
@@ -93,6 +108,12 @@ class LookupScreen(TillScreen[None]):
         self._set_busy(False)
         self.query_one("#field-mobile", Input).focus()
 
+    def is_empty(self) -> bool:
+        """Nothing typed and no message shown: nothing here for the idle reset to forget."""
+        return not any(field.value for field in self.query(IdentifierInput)) and not (
+            self.query_one(ErrorPanel).display
+        )
+
     def look_up_scanned(self, code: str) -> None:
         """A scanned code arrived (here or on another screen): file it and look up at once."""
         from tillui.counter.identifiers import guess_kind
@@ -103,17 +124,47 @@ class LookupScreen(TillScreen[None]):
         field.focus()
         self.action_look_up()
 
-    # -- actions -------------------------------------------------------------------------------
+    def on_scanned_code(self, message: ScannedCode) -> None:
+        """A scan lands in the field of its kind (whatever had the focus) and looks up at once."""
+        from tillui.counter.scan_classifier import identifier_kind
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+        message.stop()
+        kind = identifier_kind(message.kind)
+        if kind is None:
+            what = (
+                "a receipt: look up the customer first, then claim (c) and scan it there"
+                if message.kind == "receipt"
+                else "not a card, mobile, email or external ID (see the scan patterns in Settings)"
+            )
+            self.notify(f"The scan was {what}.", title="Scan", timeout=5)
+            return
+        # The focus stays where the cashier left it (usually Mobile, to add the primary
+        # identifier when the server asks for it).
+        self.query_one(f"#field-{kind}", IdentifierInput).value = message.code
         self.action_look_up()
+
+    # -- actions -------------------------------------------------------------------------------
 
     def action_clear(self) -> None:
         self.clear_form()
 
     def action_look_up(self) -> None:
+        identifiers = self._typed_identifiers()
+        if identifiers:
+            self.query_one(ErrorPanel).clear()
+            self._look_up(identifiers)
+
+    def action_requests(self) -> None:
+        """The retro requests of whoever the typed identifiers find: one call, no lookup."""
+        from tillui.screens.requests import RequestsScreen
+
+        identifiers = self._typed_identifiers()
+        if identifiers:
+            self.query_one(ErrorPanel).clear()
+            self.app.push_screen(RequestsScreen(identifiers=identifiers))
+
+    def _typed_identifiers(self) -> tuple[Identifier, ...] | None:
+        """The valid identifiers typed, or None after saying what is wrong."""
         from tillui.counter.identifiers import check
 
         identifiers: list[Identifier] = []
@@ -132,14 +183,13 @@ class LookupScreen(TillScreen[None]):
         if first_bad is not None:
             panel.show_message("Fix the field marked in red", "Nothing was sent.")
             first_bad.focus()
-            return
+            return None
         if not identifiers:
             panel.show_message(
                 "Type or scan at least one identifier", "Mobile, email, external ID or card."
             )
-            return
-        panel.clear()
-        self._look_up(tuple(identifiers))
+            return None
+        return tuple(identifiers)
 
     def _set_busy(self, busy: bool) -> None:
         # The spinner appears only if the answer is slow: a fast lookup should not make the

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from tillui.api.models import RetroRequestPage
+    from tillui.counter.identifier_types import Identifier
     from tillui.wiring.services import Services
 
 FILTER_CYCLE: tuple[str | None, ...] = (None, *STATUSES)
@@ -69,9 +70,14 @@ class RequestsScreen(TillScreen[None]):
         Binding("enter", "detail", "Detail", id="requests.detail"),
     ]
 
-    def __init__(self, *, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, *, page_size: int = PAGE_SIZE, identifiers: tuple[Identifier, ...] = ()
+    ) -> None:
+        """`identifiers`: the requests of whoever they find, by document 000's lookup (one call
+        per page, no customer details first); else the customer being served."""
         super().__init__()
         self._page_size = page_size
+        self._identifiers = identifiers
         self._pager: RequestPager | None = None
         self._status: str | None = None
         self._target = 0
@@ -97,11 +103,11 @@ class RequestsScreen(TillScreen[None]):
     def on_mount(self) -> None:
         lookup = self.till.session.lookup
         name = lookup.details.name if lookup is not None else ""
+        if self._identifiers:
+            name = self._identifiers_text()
         self.query_one("#requests-title", Static).update(
             f"Retro requests · {name}" if name else "Retro requests"
         )
-        self.query_one("#requests-empty").display = False
-        self.query_one(RequestsTable).display = False  # until the first page arrives
         self._show_filter()
         self._start_load()
 
@@ -185,7 +191,21 @@ class RequestsScreen(TillScreen[None]):
         self._schedule_auto_refresh(services)
         self._show_status()
 
+    def _identifiers_text(self) -> str:
+        from tillui.counter.identifiers import display
+
+        return ", ".join(display(i, masked=True) for i in self._identifiers)
+
     def _pager_for(self, services: Services) -> RequestPager:
+        if self._pager is None and self._identifiers:
+            client, identifiers = services.client, list(self._identifiers)
+
+            async def fetch_by_identifiers(offset: int, limit: int) -> RetroRequestPage:
+                return await client.retro_requests_by_identifiers(
+                    identifiers, limit=limit, offset=offset
+                )
+
+            self._pager = RequestPager(fetch_by_identifiers, page_size=self._page_size)
         if self._pager is None:
             customer_id = self.till.session.customer_id
             if customer_id is None:

@@ -65,7 +65,6 @@ class SettingsScreen(TillScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#settings-testing").display = False
         table = self.query_one("#settings-table", DataTable)
         table.add_column("Setting", width=24, key="key")
         table.add_column("Value", width=26, key="value")

@@ -168,9 +168,8 @@ class SetupScreen(TillScreen[bool]):
             tooltip="Write config.toml and secrets.toml, then start",
         ),
         Binding("ctrl+q", "quit_setup", "Quit", id="setup.quit"),
-        # The app's settings key would open a screen with nothing to show yet.
-        Binding("f2,ctrl+t", "settings_not_yet", show=False, id="setup.settings"),
     ]
+    settings_ready = False  # the settings screen would have nothing to show yet
 
     def __init__(self, config_path: Path) -> None:
         super().__init__()
@@ -223,7 +222,6 @@ class SetupScreen(TillScreen[bool]):
     def on_mount(self) -> None:
         from tillui.config.settings import Settings
 
-        self.query_one("#setup-testing").display = False
         for name in ("api_base_url", "workflow_base_url", *INT_FIELDS):  # EU cluster, defaults
             self._input(name).value = str(Settings.model_fields[name].default)
         self._show_step(0)
@@ -369,7 +367,7 @@ class SetupScreen(TillScreen[bool]):
         for name in INT_FIELDS:
             if name in values:
                 values[name] = int(str(values[name]))
-        return Settings(**values), secrets  # type: ignore[arg-type]
+        return Settings.model_validate(values), secrets
 
     def _snapshot(self) -> tuple[str, ...]:
         return tuple(self._input(field.name).value for field in FIELDS)
@@ -484,9 +482,6 @@ class SetupScreen(TillScreen[bool]):
     def action_quit_setup(self) -> None:
         self._finished = True
         self.app.exit(return_code=2, message=QUIT_NOTE)
-
-    def action_settings_not_yet(self) -> None:
-        self.app.notify("Settings can be shown once this till is set up.", severity="warning")
 
     def on_unmount(self) -> None:
         # Removed without saving while the app runs on ("New customer" from the palette pops

@@ -9,10 +9,8 @@ from tillui.display.error_text import describe
 
 
 class ErrorPanel(Static):
+    # Hidden at start by styles/base.tcss (.error-panel).
     DEFAULT_CLASSES = "error-panel"
-
-    def on_mount(self) -> None:
-        self.display = False
 
     def show_error(self, error: BaseException) -> None:
         title, advice = describe(error)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.binding import Binding
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
@@ -32,10 +31,9 @@ class IdentifierValidator(Validator):
 
 
 class IdentifierInput(Input):
-    """Label in the top border, the validation message in the bottom border: 3 rows in all."""
+    """Label in the top border, the validation message in the bottom border: 3 rows in all.
 
-    # Input's own Enter binding is hidden; this one shows the cashier what Enter does.
-    BINDINGS = [Binding("enter", "submit", "Look up", id="lookup.look_up")]
+    Enter belongs to the lookup screen's priority binding `lookup.look_up`, not to the field."""
 
     def __init__(self, kind: IdentifierName, region: Callable[[], str]) -> None:
         super().__init__(
@@ -47,10 +45,23 @@ class IdentifierInput(Input):
             classes="identifier",
         )
         self.kind = kind
+        self._region = region
         self.border_title = IDENTIFIER_LABELS[kind]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
-        self.border_subtitle = (
-            "" if result is None or result.is_valid else result.failure_descriptions[0]
-        )
+        if result is not None and not result.is_valid:
+            self.border_subtitle = result.failure_descriptions[0]
+            self.remove_class("-warning")
+            return
+        warning = self.warning()
+        self.border_subtitle = warning or ""
+        self.set_class(warning is not None, "-warning")
+
+    def warning(self) -> str | None:
+        """A quiet word about an accepted value (a number the numbering plan does not know)."""
+        from tillui.counter.identifiers import check
+
+        if not self.value.strip():
+            return None
+        return check(self.kind, self.value, phone_region=self._region()).warning

@@ -250,12 +250,12 @@ def describe(view: RequestsView, pager: RequestPager) -> str:
             return "No retro requests for this customer yet"
         pages = max(1, -(-view.total // pager.page_size))
         return f"page {view.index + 1} of {pages} — {_count(view.total, 'request')}"
-    found_total, pages = pager.found_total, pager.page_count
-    if found_total is not None and pages is not None:
+    found_total, page_count = pager.found_total, pager.page_count
+    if found_total is not None and page_count is not None:
         if found_total == 0:
             return f"{view.status} — none among {_count(view.total, 'request')}"
         return (
-            f"{view.status} — page {view.index + 1} of {pages} — "
+            f"{view.status} — page {view.index + 1} of {page_count} — "
             f"{found_total:,} found in all {view.total:,}"
         )
     return (

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from tillui.clock import format_local
 
@@ -56,8 +57,8 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
     """Row cursor only; page keys (PgUp/PgDn, Home/End, Enter) are left to the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False, id="requests.cursor_up"),
+        Binding("down", "cursor_down", "Cursor down", show=False, id="requests.cursor_down"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "requests-table--claimed",
@@ -136,7 +137,7 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
         width = self._fitting_reason_width()
         if width != self._reason_width and "reason" in self.columns:
             self._reason_width = width
-            self.columns["reason"].width = width
+            self.columns[ColumnKey("reason")].width = width
             row = self.cursor_row
             self._fill()
             if self._items:

@@ -28,6 +28,8 @@ class DemoInfo:
     """The in-process transport to it (an httpx.AsyncBaseTransport), for other clients such as
     the settings screen's connection test: the demo's host exists only inside the process."""
     cleanup: Callable[[], None] | None = None
+    checker_hint: str = ""
+    """Shown where the checker view asks for a token: the demo's checker token and PIN."""
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Services:
     demo: DemoInfo | None = None
 
     async def aclose(self) -> None:
+        await self.claims.stop_background()
         await self.client.aclose()
         if self.demo is not None and self.demo.cleanup is not None:
             self.demo.cleanup()

@@ -28,6 +28,7 @@ from tillui.api.models.workflow import (
     WorkflowDecision,
     WorkflowDetails,
     WorkflowRequest,
+    WorkflowRequestPage,
 )
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "WorkflowDecision",
     "WorkflowDetails",
     "WorkflowRequest",
+    "WorkflowRequestPage",
 ]

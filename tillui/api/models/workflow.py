@@ -8,6 +8,7 @@ log line of a claim never shows it, and it is revealed only when the body is ser
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -100,12 +101,23 @@ class RetroClaimRequest(ApiModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
+class TaskEcho(ApiModel):
+    """The `IntouchAPITask-Payload` as the gateway echoes it back. Only the retro body is read:
+    the echoed headers (the till's credentials) are dropped, and a server that leaves out or
+    redacts parts of the task must not make the whole request unreadable."""
+
+    hostname: str | None = None
+    path: str | None = None
+    method: str | None = None
+    body: RetroTaskBody | None = None
+
+
 class WorkflowDetails(ApiModel):
     """`details` of a workflow request. Unknown keys (e.g. a failure reason) are kept."""
 
     model_config = ConfigDict(extra="allow")
 
-    intouch_api_task: IntouchApiTask | None = Field(
+    intouch_api_task: TaskEcho | None = Field(
         default=None, validation_alias=RETRO_TASK_KEY, serialization_alias=RETRO_TASK_KEY
     )
     validate_maker_access_output: bool | None = Field(
@@ -139,11 +151,94 @@ class WorkflowRequest(ApiModel):
     def awaiting_checker(self) -> bool:
         return self.state == ADMIN_TASK_ACTION
 
+    @property
+    def retro_body(self) -> RetroTaskBody | None:
+        task = self.details.intouch_api_task if self.details is not None else None
+        return task.body if task is not None else None
+
+    @property
+    def transaction_id(self) -> int | None:
+        body = self.retro_body
+        return body.transaction_id if body is not None else None
+
+    @property
+    def customer_id(self) -> int | None:
+        body = self.retro_body
+        return body.customer_id if body is not None else None
+
 
 class WorkflowAnswer(ApiModel):
     """The gateway's `{"data": {...}}` wrapper."""
 
     data: WorkflowRequest
+
+
+class WorkflowRequestPage(ApiModel):
+    """One page of GET /api_gateway/v2/request-workflow/requests (see `workflow_page_body`)."""
+
+    items: list[WorkflowRequest]
+    page: int
+    """1-based (the API's `PageNo`)."""
+    limit: int
+    total: int | None = None
+    """How many match in all, when the server says."""
+
+    @property
+    def has_more(self) -> bool:
+        """True when a further page may exist after this one."""
+        if self.total is not None:
+            return self.page * self.limit < self.total
+        return len(self.items) >= self.limit
+
+
+_LIST_KEYS = ("requests", "items", "content", "data", "results")
+_TOTAL_KEYS = ("total", "totalCount", "totalElements", "totalRecords", "count")
+_PAGE_KEYS = ("pageNo", "PageNo", "page", "pageNumber")
+
+
+def workflow_page_body(body: Any, *, page: int, limit: int) -> Any:
+    """The list answer reshaped as a `WorkflowRequestPage`'s fields.
+
+    UNCONFIRMED: the reference ("Get details of all requests") shows the filters and the item
+    shape but not the envelope around the items. This is the ONE place that guesses it: the
+    items as `data` (a list, or an object holding `requests`/`items`/`content`…), or a bare
+    list; the total and page number from `pagination`, from that object, or from the top level.
+    Anything else is left as it is, so validation reports it as an unexpected answer.
+    """
+    holders: list[Mapping[str, Any]] = []
+    items: Any = None
+    if isinstance(body, list):
+        items = body
+    elif isinstance(body, Mapping):
+        holders.append(body)
+        data = body.get("data")
+        if isinstance(data, list):
+            items = data
+        elif isinstance(data, Mapping):
+            holders.insert(0, data)
+            items = next((data[k] for k in _LIST_KEYS if isinstance(data.get(k), list)), None)
+        pagination = body.get("pagination")
+        if isinstance(pagination, Mapping):
+            holders.insert(0, pagination)
+    if items is None:
+        return body
+    return {
+        "items": items,
+        "page": _first_int(holders, _PAGE_KEYS, page),
+        "limit": limit,
+        "total": _first_int(holders, _TOTAL_KEYS, None),
+    }
+
+
+def _first_int(
+    holders: list[Mapping[str, Any]], keys: tuple[str, ...], default: int | None
+) -> int | None:
+    for holder in holders:
+        for key in keys:
+            value = holder.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return value
+    return default
 
 
 class AdminDecision(ApiModel):

@@ -94,7 +94,11 @@ class RequestDetailScreen(ModalScreen[None]):
         self._claimed_here = claimed_here
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="request-detail"), VerticalScroll(id="request-detail-body"):
+        # The body takes no focus: its own up/down would shadow request_detail.down/up.
+        with (
+            Vertical(id="request-detail"),
+            VerticalScroll(id="request-detail-body", can_focus=False),
+        ):
             yield Static(self._table(), id="request-detail-fields")
         yield Footer(compact=True)
 

@@ -1,0 +1,41 @@
+"""Below 80x24 every screen shows the "enlarge the terminal" message instead of its layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import services_ready
+from tillui.widgets.size_notice import SizeNotice
+
+
+def notice_shown(app) -> bool:
+    notices = list(app.screen.query(SizeNotice))
+    return bool(notices) and notices[0].display and notices[0].region.area > 0
+
+
+@pytest.mark.parametrize("size", [(60, 16), (79, 24), (80, 23), (20, 8)])
+async def test_too_small_shows_the_notice_on_every_screen(make_app, size) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await services_ready(app)
+        await pilot.pause()
+        assert notice_shown(app)
+        assert "at least 80x24" in str(app.screen.query_one(SizeNotice).render())
+        app.action_help()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert notice_shown(app)
+
+
+async def test_80x24_shows_no_notice_and_resizing_brings_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await services_ready(app)
+        await pilot.pause()
+        assert not notice_shown(app)
+        await pilot.resize_terminal(70, 24)
+        await pilot.pause()
+        assert notice_shown(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not notice_shown(app)
