@@ -69,8 +69,13 @@ async def setup_shown(app, pilot) -> SetupScreen:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         await pilot.pause(0.01)
-        if isinstance(app.screen, SetupScreen) and isinstance(app.focused, Input):
-            return app.screen
+        screen = app.screen
+        # Mounted: its first step is shown and its defaults are filled in (no later overwrite).
+        if isinstance(screen, SetupScreen) and isinstance(app.focused, Input):
+            title = screen.query_one("#setup-title", Static)
+            if "step 1 of" in str(title.render()):
+                await pilot.pause()
+                return screen
     raise AssertionError(f"setup screen not shown; screen is {app.screen!r}")
 
 

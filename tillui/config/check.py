@@ -234,10 +234,15 @@ async def _check_gateway(client: IntouchClient, settings: Settings, secrets: Sec
     try:
         what = await probe_workflow_gateway(client, settings)
     except AuthError as exc:
+        also = (
+            ", and the till's sign-in, which gateway calls carry too (see the api line)"
+            if settings.workflow_till_auth
+            else ""
+        )
         return failed(
             "gateway",
             f"{host} refused the workflow token or org ID {settings.org_id}: {exc}; check "
-            "workflow_token (a JWT of a user with CanMakeRequest) and org_id",
+            f"workflow_token (a JWT of a user with CanMakeRequest) and org_id{also}",
         )
     except (Unavailable, Timeout) as exc:
         return failed("gateway", f"{host} is unreachable: {exc}; check workflow_base_url")

@@ -26,10 +26,7 @@ if TYPE_CHECKING:
     from tillui.config.command import SettingRow
     from tillui.wiring.services import Services
 
-NOT_TESTED = (
-    "Not checked yet: press t to check the files, the API, the workflow gateway and the journal "
-    "(as `tillui config check` does)."
-)
+NOT_TESTED = "Not checked yet: t checks the files, API, gateway, journal (as config check)."
 
 
 class SettingsScreen(TillScreen[None]):
