@@ -150,6 +150,16 @@ BAD_ARGUMENTS = [
     ["config", "check", "--till", ""],
     ["--till", "T1", "config", "path"],
     ["--till", "T1", "config", "show", "--till", "T2"],
+    ["--kiosk", "config", "show"],
+    ["config", "set-pin", "--bogus"],
+    ["--till", "T1", "config", "set-pin", "--till", "T2"],
+    ["sandbox", "--faults", "2"],
+    ["sandbox", "--fault-delay", "-1"],
+    ["sandbox", "--commit-fault", "explode"],
+    ["serve", "--port", "70000"],
+    ["serve", "--bogus"],
+    ["--demo", "serve"],
+    ["--till", "T1", "serve", "--till", "T2"],
 ]
 
 
