@@ -63,6 +63,14 @@ async def _setup(pilot: Any) -> None:
     await settled(pilot)
 
 
+async def _save_anyway(pilot: Any) -> None:
+    from tillui.screens.dialogs.save_anyway import SaveAnywayDialog
+
+    await _setup(pilot)
+    pilot.app.push_screen(SaveAnywayDialog(["FAILED  gateway  refused"]))
+    await settled(pilot)
+
+
 async def _request_detail(pilot: Any) -> None:
     await SCENES["requests"](pilot)
     await pilot.press("down", "enter")
@@ -84,6 +92,7 @@ WHERE: dict[str, Callable[[Any], Awaitable[None]]] = {
     "SettingsScreen": SCENES["settings"],
     "HelpScreen": SCENES["help"],
     "SetupScreen": _setup,
+    "SaveAnywayDialog": _save_anyway,
 }
 
 
