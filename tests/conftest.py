@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tillui.clock import FixedClock
 
+# Property tests: derandomized (the same cases on every run, so CI failures reproduce), no
+# per-example deadline (2 shared cores), case counts set per test (tests/test_properties.py).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 IST = timezone(timedelta(hours=5, minutes=30))
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=IST)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch) -> None:
+    """No test reads or writes the user's real files or keyring: HOME and the XDG directories
+    point into a temp dir, and the optional keyring cannot be imported."""
+    import sys
+
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        monkeypatch.setenv(name, str(home / folder))
+    for name in ("TILLUI_CONFIG", "TILLUI_SECRETS", "TILLUI_TILL", "TILLUI_LOG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.setitem(sys.modules, "keyring", None)
 
 
 @pytest.fixture
@@ -65,3 +94,9 @@ async def scan(pilot, code: str) -> None:
         pilot.app.post_message(events.Key(character, character))
     pilot.app.post_message(events.Key("enter", "\r"))
     await pilot.pause()
+    await scan_guard_idle(pilot)
+
+
+async def scan_guard_idle(pilot) -> None:
+    """Wait until the scan guard holds no keys back (it released or consumed them)."""
+    await until(pilot, lambda: not pilot.app.scan_guard.holding)

@@ -267,3 +267,42 @@ async def test_exactly_one_request_after_a_kill(till, killed_after):
     assert await restarted.reconcile() == []
     assert (await claim(restarted, bill)).kind == "already_claimed"
     assert till.network.claim_posts == 1
+
+
+async def test_slow_commit_regression_no_resend_while_the_first_post_may_land(tmp_path):
+    """The sandbox commits the claim after the till gave up (slow_commit). Reconciles right
+    after the timeout find nothing and resend nothing; once the commit has landed and the quiet
+    period has passed, the claim is found: one POST, one request."""
+    import asyncio
+
+    from tillui.sandbox.routes_workflow import RETRO_WORKFLOW_PATH
+
+    clock = Clock()
+    app = create_app(SandboxConfig(seed=42, now=clock, auto_approve=True))
+    state = app.state.sandbox
+    network = TillNetwork(httpx.ASGITransport(app=app))
+    settings = SETTINGS.model_copy(update={"connect_timeout": 0.05, "read_timeout": 0.05})
+    journal = write_demo_journal(tmp_path / "bills.jsonl", state)
+    bill = read_recent_bills(journal, since=NOW - timedelta(days=2)).bills[0]
+    state.faults.inject(RETRO_WORKFLOW_PATH, "slow_commit", method="POST", delay_seconds=1.5)
+    async with IntouchClient(settings, SECRETS, transport=network) as client:
+        svc = ClaimService(
+            client,
+            ClaimsOutbox(tmp_path / "claims.sqlite3", clock=clock),
+            settings,
+            SECRETS,
+            clock=clock,
+        )
+        outcome = await claim(svc, bill)
+        assert outcome.unknown  # gave up after ~1.1 s; the commit is due at 1.5 s
+        for _ in range(3):
+            [early] = await svc.reconcile()
+            assert early.unknown and not early.posted
+        assert state.workflow_requests == {}
+        await asyncio.wait(state.background)  # the slow commit lands
+        clock.advance(QUIET)
+        [settled] = await svc.reconcile()
+    assert settled.sent and not settled.posted
+    assert network.claim_posts == 1
+    assert state.request_log.claim_posts() == {bill.transaction_id: 1}
+    assert len(state.workflow_requests) == 1

@@ -179,6 +179,15 @@ def service(fake: FakeIntouch, path: Path, *, grace: timedelta = timedelta(0)) -
     )
 
 
+async def until(condition, timeout: float = 5.0) -> None:
+    """Let other tasks run until `condition()` holds: synchronise on a fact, never a nap."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, f"timed out waiting for {condition}"
+        await asyncio.sleep(0.001)
+
+
 async def check_twice(svc: ClaimService, clock: Clock) -> list:
     """A first check, then a second one a quiet period later (what a resend needs)."""
     first = await svc.reconcile()
@@ -254,10 +263,7 @@ async def test_double_enter_sends_one_claim(fake, path):
     fake.release = asyncio.Event()
     first = asyncio.create_task(submit(svc))
     second = asyncio.create_task(submit(svc))
-    for _ in range(20):
-        await asyncio.sleep(0.01)
-        if fake.posts:
-            break
+    await until(lambda: fake.posts == 1)
     fake.release.set()
     outcomes = await asyncio.gather(first, second)
     assert sorted(o.kind for o in outcomes) == ["already_claimed", "sent"]
@@ -271,7 +277,7 @@ async def test_double_enter_after_a_refusal_reports_the_refusal(fake, path):
     fake.behaviour = ["refuse"]
     fake.release = asyncio.Event()
     tasks = [asyncio.create_task(submit(svc)) for _ in range(3)]
-    await asyncio.sleep(0.05)
+    await until(lambda: fake.posts == 1)
     fake.release.set()
     outcomes = await asyncio.gather(*tasks)
     assert [o.kind for o in outcomes] == ["refused"] * 3
@@ -416,11 +422,7 @@ async def test_two_apps_on_one_till_reconciling_at_once_resend_once(fake, path, 
     fake.list_calls = 0
     first, second = service(fake, path), service(fake, path)
     tasks = [asyncio.create_task(first.reconcile()), asyncio.create_task(second.reconcile())]
-    for _ in range(50):
-        await asyncio.sleep(0.01)
-        if fake.list_calls == 2:
-            break
-    assert fake.list_calls == 2  # both read the list before either resends
+    await until(lambda: fake.list_calls == 2)  # both read the list before either resends
     fake.list_gate.set()
     [[a], [b]] = await asyncio.gather(*tasks)
     assert sorted([a.posted, b.posted]) == [False, True]
@@ -434,7 +436,7 @@ async def test_a_claim_settled_by_another_app_meanwhile_is_reported_not_touched(
     fake.list_gate = asyncio.Event()
     svc = service(fake, path)
     task = asyncio.create_task(svc.reconcile())
-    await asyncio.sleep(0.05)
+    await until(lambda: fake.list_calls == 1)  # it has read the claim and waits for the list
     other_app = ClaimsOutbox(path)
     [claim] = other_app.unresolved()
     other_app.mark_refused(claim.id, error="Checked by a supervisor")
@@ -450,7 +452,7 @@ async def test_reconcile_leaves_claims_in_flight_alone(fake, path):
     svc = service(fake, path)
     fake.release = asyncio.Event()
     task = asyncio.create_task(submit(svc))
-    await asyncio.sleep(0.05)
+    await until(lambda: fake.posts == 1)
     assert await svc.reconcile() == []
     fake.release.set()
     assert (await task).sent
@@ -461,7 +463,7 @@ async def test_cancelled_while_waiting_for_the_answer_is_unknown(fake, path, clo
     svc = service(fake, path)
     fake.release = asyncio.Event()
     task = asyncio.create_task(submit(svc))
-    await asyncio.sleep(0.05)
+    await until(lambda: fake.posts == 1)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

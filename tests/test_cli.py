@@ -160,6 +160,12 @@ BAD_ARGUMENTS = [
     ["serve", "--bogus"],
     ["--demo", "serve"],
     ["--till", "T1", "serve", "--till", "T2"],
+    ["claims"],
+    ["claims", "bogus"],
+    ["claims", "send", "--customer", "x", "--transaction", "1", "--bill", "B", "--amount", "1"],
+    ["claims", "send", "--customer", "1", "--transaction", "0", "--bill", "B", "--amount", "1"],
+    ["claims", "send", "--customer", "1", "--transaction", "1", "--bill", "B", "--amount", "nan"],
+    ["--till", "T1", "claims", "--till", "T2", "list"],
 ]
 
 

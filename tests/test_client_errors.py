@@ -219,3 +219,45 @@ def test_error_str_and_repr_carry_code_status_and_request_id() -> None:
     assert str(error) == "Customer not found (code 8015, HTTP 400, request id cap-1)"
     assert "CustomerNotFound(code=8015" in repr(error)
     assert str(IntouchError(None, "plain")) == "plain"
+
+
+# -- answers that used to escape untyped (issue 9) ----------------------------------------------
+
+
+async def _retro_page_error(answer) -> Exception:
+    from tests.test_client_helpers import FakeClock
+
+    clock = FakeClock()
+    async with make_client(answer, clock=clock) as client:
+        with pytest.raises(IntouchError) as caught:
+            await client.retro_requests(5)
+    return caught.value
+
+
+async def test_deeply_nested_json_is_an_invalid_response_not_a_recursion_error() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    error = await _retro_page_error(lambda request: httpx.Response(200, content=deep))
+    assert type(error).__name__ == "InvalidResponse"
+
+
+async def test_a_bad_content_encoding_is_an_invalid_response() -> None:
+    def answer(request: httpx.Response) -> httpx.Response:
+        return httpx.Response(200, content=b"not gzip", headers={"Content-Encoding": "gzip"})
+
+    error = await _retro_page_error(answer)
+    assert type(error).__name__ == "InvalidResponse"
+
+
+async def test_a_connection_reset_below_httpx_is_unavailable_and_for_a_claim_unknown() -> None:
+    from tillui.api import build_retro_claim
+    from tillui.api.errors import Unavailable
+
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise ConnectionResetError("peer reset")
+
+    error = await _retro_page_error(reset)
+    assert isinstance(error, Unavailable)
+    async with make_client(reset) as client:
+        claim = build_retro_claim(client._settings, make_secrets(), transaction_id=1, customer_id=2)
+        with pytest.raises(ClaimOutcomeUnknown):
+            await client.submit_retro_claim(claim)

@@ -98,6 +98,8 @@ async def test_a_double_enter_in_the_dialog_sends_one_claim(make_app):
         state = sandbox_state(app)
         assert len(state.retro_requests.for_transaction(candidate.transaction_id)) == 1
         assert len(state.workflow_requests) == 1
+        # Counted at the network layer too: the sandbox accepts a second claim of a bill.
+        assert state.request_log.claim_posts() == {candidate.transaction_id: 1}
 
 
 async def test_escape_in_the_dialog_sends_nothing(make_app):
@@ -300,3 +302,48 @@ async def test_bad_journal_lines_are_reported_and_the_rest_listed(make_app):
         await settle(pilot)
         assert app.screen.query_one(BillsTable).row_count > 10
         assert any("line 1 from the end" in str(n.message) for n in app._notifications)
+
+
+async def test_a_rejected_bill_can_be_claimed_again_and_the_dialog_says_so(make_app):
+    from tillui.sandbox.workflow import decide
+
+    app = make_app(auto_approve=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        candidate = highlighted(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Claim this bill" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.outcome.sent
+        state = sandbox_state(app)
+        (first,) = state.workflow_requests.values()
+        decide(
+            state,
+            {
+                "requestId": first.request_id,
+                "actionName": "AdminTask",
+                "payload": {
+                    "AdminTask-Payload": {"actionDecision": "rejected", "actionMessage": "no"}
+                },
+            },
+        )
+        app.start_over()
+        await settle(pilot)
+        await open_claim(pilot, DEMO.omar.mobile)
+        table = app.screen.query_one(BillsTable)
+        table.move_cursor(row=table.get_row_index(str(candidate.transaction_id)))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmClaimDialog), (highlighted(app), reason_text(app))
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert title.startswith("A claim of this bill was rejected on ") and "claim again?" in title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.outcome.sent and app.screen.outcome.posted
+        assert state.request_log.claim_posts() == {candidate.transaction_id: 2}
+        assert sorted(
+            r.status for r in state.retro_requests.for_transaction(candidate.transaction_id)
+        ) == ["PENDING", "REJECTED"]

@@ -9,10 +9,21 @@ from tillui.screenshots import SCENES, SIZE, build_app
 
 
 @pytest.mark.parametrize(
-    "scene", ["lookup", "customer", "claim", "claim-result", "requests", "settings", "help"]
+    "scene",
+    [
+        "lookup",
+        "customer",
+        "claim",
+        "claim-result",
+        "requests",
+        "settings",
+        "help",
+        "till-claims",
+        "checker",
+    ],
 )
 async def test_footer_keys_are_all_visible_at_80_columns(scene):
-    app = build_app()
+    app = build_app(scene)
     async with app.run_test(size=SIZE) as pilot:
         await SCENES[scene](pilot)
         keys = [key for key in app.screen.query(FooterKey) if "-command-palette" not in key.classes]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_bill_in_ist_registration_in_z_now_in_est():
     # Reasons are written in the till's (now's) timezone: 09:00Z is 04:00 at -05:00.
     assert late.reason == (
         "Billed before the customer registered (registered 23 Nov 04:00) — "
-        "bills from 01:00 on that day can be claimed"
+        "bills from 01:00 on that day can be claimed (rule: from 3 h before registration)"
     )
 
 
@@ -89,7 +90,7 @@ def test_registration_window_reason_wording():
     verdict = check(datetime(2025, 11, 23, 5, 59, tzinfo=UTC))
     assert verdict.reason == (
         "Billed before the customer registered (registered 23 Nov 09:00) — "
-        "bills from 06:00 on that day can be claimed"
+        "bills from 06:00 on that day can be claimed (rule: from 3 h before registration)"
     )
 
 
@@ -98,7 +99,7 @@ def test_registration_window_reason_names_the_day_when_the_cutoff_is_the_day_bef
     verdict = check(datetime(2025, 11, 22, 20, 0, tzinfo=UTC), registered=registered)
     assert verdict.reason == (
         "Billed before the customer registered (registered 23 Nov 01:30) — "
-        "bills from 22 Nov 22:30 on can be claimed"
+        "bills from 22 Nov 22:30 on can be claimed (rule: from 3 h before registration)"
     )
 
 
@@ -163,7 +164,7 @@ def test_registration_in_another_year_shows_the_year():
     verdict = check(datetime(2025, 12, 31, 19, 0, tzinfo=UTC), registered=registered, now=now)
     assert verdict.reason == (
         "Billed before the customer registered (registered 31 Dec 2025 23:00) — "
-        "bills from 20:00 on that day can be claimed"
+        "bills from 20:00 on that day can be claimed (rule: from 3 h before registration)"
     )
 
 
@@ -188,3 +189,60 @@ def test_naive_datetimes_are_rejected(which):
 def test_negative_limits_are_rejected():
     with pytest.raises(ValueError):
         check(NOW, max_age_days=-1)
+
+
+# -- document 002's worked example, and its definition (the two readings of the rule) ----------
+
+
+@pytest.mark.parametrize(
+    ("billed", "allowed"), [((6, 0, 0), True), ((6, 1, 0), True), ((5, 59, 0), False)]
+)
+def test_the_sandbox_follows_document_002s_worked_example(billed, allowed):
+    """Registered 09:00, delay 3 h: billed after 06:00 allowed, at or before 05:59 not —
+    checked on the sandbox itself, not against its own formula."""
+    from tillui.sandbox.config import SandboxConfig
+    from tillui.sandbox.errors import ApiError
+    from tillui.sandbox.retro import check_limits
+
+    customer = SimpleNamespace(registered_at=REGISTERED)
+    txn = SimpleNamespace(billing_time=REGISTERED.replace(hour=billed[0], minute=billed[1]))
+    try:
+        check_limits(SandboxConfig(retro_delay_hours=3), NOW, txn, customer)
+    except ApiError as refused:
+        assert not allowed and "before" in refused.message
+    else:
+        assert allowed
+
+
+@pytest.mark.parametrize(("hours_since", "allowed"), [(2.99, False), (3, True), (30, True)])
+def test_the_definitions_reading_registered_at_least_n_hours_before_now(hours_since, allowed):
+    from tillui.sandbox.config import SandboxConfig
+    from tillui.sandbox.errors import ApiError
+    from tillui.sandbox.retro import check_limits
+
+    now = REGISTERED + timedelta(hours=hours_since)
+    billed = REGISTERED - timedelta(hours=10)  # long before registration: fine by this reading
+    verdict = check_bill(
+        billed, REGISTERED, now, max_age_days=30, delay_hours=3, rule="registered_delay_before_now"
+    )
+    assert verdict.allowed is allowed
+    if not allowed:
+        assert verdict.code == "registered_too_recently"
+        assert "rule: registered 3 h before the claim" in verdict.reason
+        assert "claims can be made from 23 Nov 12:00" in verdict.reason
+    config = SandboxConfig(retro_delay_hours=3, registration_rule="registered_delay_before_now")
+    customer = SimpleNamespace(registered_at=REGISTERED)
+    try:
+        check_limits(config, now, SimpleNamespace(billing_time=billed), customer)
+    except ApiError:
+        assert not allowed
+    else:
+        assert allowed
+
+
+def test_the_worked_example_reading_is_the_default_and_named_in_the_refusal():
+    from tillui.config.settings import Settings
+
+    assert Settings().registration_rule == "billed_after_registration_minus_delay"
+    refused = check(REGISTERED.replace(hour=5, minute=59))
+    assert "rule: from 3 h before registration" in refused.reason

@@ -124,3 +124,112 @@ async def test_unhandled_error_becomes_a_500_envelope(monkeypatch):
         response = await http.get(DETAILS, params=ASHA)
     assert response.status_code == 500 and error_code(response) == 500
     assert response.headers["X-Cap-Requestid"]
+
+
+# -- the commit faults, the random mix, the request log -----------------------------------------
+
+
+def _claim_of(app):
+    from .test_sandbox_support import claim_body
+
+    state = state_of(app)
+    registered = state.customers.get(DEMO.omar.customer_id).registered_at
+    bill = next(
+        state.transactions.get(i)
+        for i in reversed(state.journal_transaction_ids)
+        if state.transactions.get(i).billing_time > registered
+    )
+    return bill, claim_body(bill.id, DEMO.omar.customer_id)
+
+
+async def test_commit_drop_commits_then_drops_the_connection():
+    from .test_sandbox_support import CLAIM_PATH, GATEWAY
+
+    app = make_app()
+    bill, body = _claim_of(app)
+    state_of(app).faults.inject(CLAIM_PATH, "commit_drop", method="POST")
+    async with client(app, **GATEWAY) as http:
+        with pytest.raises(ConnectionResetError):
+            await http.post(CLAIM_PATH, json=body)
+    assert bill.type == "REGULAR" and len(state_of(app).workflow_requests) == 1
+    assert state_of(app).request_log.claim_posts() == {bill.id: 1}
+    assert state_of(app).request_log.entries[-1].fault == "commit_drop"
+
+
+async def test_commit_delay_commits_at_once_and_answers_late():
+    import asyncio
+
+    from .test_sandbox_support import CLAIM_PATH, GATEWAY
+
+    app = make_app()
+    bill, body = _claim_of(app)
+    state_of(app).faults.inject(CLAIM_PATH, "commit_delay", delay_seconds=0.3)
+    async with client(app, **GATEWAY) as http:
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.1):  # the till gives up first
+                await http.post(CLAIM_PATH, json=body)
+    assert bill.type == "REGULAR"  # committed before the answer was due
+
+
+async def test_slow_commit_lands_after_the_client_has_gone():
+    import asyncio
+
+    from .test_sandbox_support import CLAIM_PATH, GATEWAY
+
+    app = make_app()
+    bill, body = _claim_of(app)
+    state = state_of(app)
+    state.faults.inject(CLAIM_PATH, "slow_commit", delay_seconds=0.2)
+    async with client(app, **GATEWAY) as http:
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.05):
+                await http.post(CLAIM_PATH, json=body)
+        assert bill.type == "NOT_INTERESTED" and state.workflow_requests == {}
+        await asyncio.wait(state.background)  # the late commit, on its own
+        summary = (await http.get("/__sandbox/claims")).json()["bills"]
+    assert bill.type == "REGULAR" and len(state.workflow_requests) == 1
+    assert summary[str(bill.id)] == {"posts": 1, "requests": 1, "succeeded": 1}
+
+
+def test_the_fault_mix_is_seeded_and_commit_faults_hit_only_writes():
+    from tillui.sandbox.faults import COMMIT_FAULTS, FaultMix
+
+    def draws(seed: int, method: str) -> list:
+        mix = FaultMix(0.5, seed)
+        return [getattr(mix.draw("/x", method), "kind", None) for _ in range(400)]
+
+    assert draws(3, "POST") == draws(3, "POST") != draws(4, "POST")
+    gets = draws(3, "GET")
+    assert 120 < sum(k is not None for k in gets) < 280
+    assert not COMMIT_FAULTS & set(gets)
+    assert set(draws(3, "POST")) >= COMMIT_FAULTS
+
+
+async def test_control_api_arms_commit_faults_and_the_mix():
+    app = make_app()
+    async with client(app) as http:
+        armed = await http.post(
+            "/__sandbox/faults",
+            json={"pathPrefix": "/api_gateway", "kind": "slow_commit", "delaySeconds": 2},
+        )
+        mixed = await http.put("/__sandbox/fault-mix", json={"rate": 0.2, "seed": 9})
+        bad = await http.put("/__sandbox/fault-mix", json={"rate": 2})
+        await http.get(DETAILS, params=ASHA)
+        log = (await http.get("/__sandbox/log")).json()["requests"]
+        off = await http.put("/__sandbox/fault-mix", json={"rate": 0})
+    assert armed.json()["faults"][0]["kind"] == "slow_commit"
+    assert mixed.json()["mix"]["rate"] == 0.2 and bad.status_code == 400
+    assert log[-1]["path"] == DETAILS and "/__sandbox" not in {e["path"][:10] for e in log}
+    assert off.json()["mix"] is None
+
+
+def test_tillui_sandbox_flags(monkeypatch):
+    from tillui.sandbox import server
+
+    parsed = server._parser().parse_args(
+        ["--faults", "0.2", "--commit-fault", "slow_commit", "--refuse-duplicates"]
+    )
+    assert parsed.faults == 0.2 and parsed.commit_fault == ["slow_commit"]
+    assert parsed.refuse_duplicates
+    with pytest.raises(SystemExit):
+        server._parser().parse_args(["--faults", "1.5"])

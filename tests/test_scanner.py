@@ -123,9 +123,10 @@ async def test_the_same_code_scanned_twice_within_two_seconds_counts_once(make_a
 
 
 async def test_a_scan_in_the_confirm_dialog_is_ignored_and_confirms_nothing(make_app):
-    app = make_app(scan_guard=True)
+    app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_claim(pilot, DEMO.omar.mobile)
+        app.scan_guard.enabled = True
         await pilot.press("enter")
         await settle(pilot)
         dialog = app.screen
@@ -156,9 +157,10 @@ async def test_a_prefixed_scan_is_recognised_however_slowly_it_arrives(make_app)
 
 
 async def test_a_prefixed_scan_in_a_dialog_is_never_typed_in(make_app):
-    app = make_app(scan_guard=True, flags={"scan_prefix": "~"})
+    app = make_app(flags={"scan_prefix": "~"})
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_claim(pilot, DEMO.omar.mobile)
+        app.scan_guard.enabled = True
         await pilot.press("enter")
         await settle(pilot)
         for key in ["~", *"CARD0001", "enter"]:
@@ -192,3 +194,23 @@ async def test_focus_starts_in_the_search_box_when_there_are_no_bills(make_app):
         await open_claim(pilot, DEMO.omar.mobile)
         assert isinstance(app.screen, ClaimScreen)
         await until(pilot, lambda: app.screen.query_one("#receipt").has_focus)
+
+
+async def test_a_receipt_starting_with_s_keeps_its_first_letter(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        await pilot.press(*"S-1")
+        await until(pilot, lambda: app.screen.query_one("#receipt", Input).value == "S-1")
+
+
+async def test_a_scan_between_prefix_and_suffix_drops_the_trailing_enter(make_app):
+    app = make_app(scan_guard=True, flags={"scan_prefix": "~", "scan_suffix": "#"})
+    async with app.run_test(size=SIZE) as pilot:
+        await services_ready(app)
+        await until(pilot, lambda: app.scan_guard.suffix == "#")
+        field(app, "email").focus()
+        await pilot.press("~", *"CARD0007", "#", "enter")
+        await until(pilot, lambda: field(app, "cardnumber").value == "CARD0007")
+        await until(pilot, lambda: app.screen.query_one(ErrorPanel).display)
+        assert field(app, "email").value == "" and field(app, "email").has_focus

@@ -15,4 +15,4 @@ from tillui.screenshots import SCENES, SIZE, build_app
 
 @pytest.mark.parametrize("name", list(SCENES))
 def test_scene(name, snap_compare):
-    assert snap_compare(build_app(), terminal_size=SIZE, run_before=SCENES[name])
+    assert snap_compare(build_app(name), terminal_size=SIZE, run_before=SCENES[name])

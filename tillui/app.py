@@ -58,8 +58,8 @@ class TillApp(TerminalGuard, App[None]):
         Binding("f1,ctrl+g", "help", "Help", id="app.help"),
         Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
         # -- till claims and the store manager's checker view (issue 12) --
-        Binding("ctrl+l", "till_claims", "Till claims", id="app.till_claims", show=False),
-        Binding("ctrl+o", "checker", "Manager", id="app.checker", show=False),
+        Binding("ctrl+l", "till_claims", "This till's claims", id="app.till_claims", show=False),
+        Binding("ctrl+o", "checker", "Manager: approve or reject", id="app.checker", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = size_notice.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = size_notice.VERTICAL_BREAKPOINTS
@@ -318,8 +318,7 @@ class TillApp(TerminalGuard, App[None]):
         if any(isinstance(s, TillCapabilities) and s.busy for s in self.screen_stack):
             self.notify("A claim is being sent: scan again in a moment.", title="Scan ignored")
             return
-        self.start_over()
-        self.screen_stack[0].post_message(ScannedCode(message.code, message.kind))
+        self.start_over(scanned=message.code)
 
     def _reset_if_idle(self) -> None:
         services = self._services
@@ -355,7 +354,8 @@ class TillApp(TerminalGuard, App[None]):
         if isinstance(lookup, LookupScreen):
             lookup.clear_form()
             if scanned:
-                lookup.look_up_scanned(scanned)
+                kind = self.scan_guard.classifier.classify(scanned)
+                lookup.post_message(ScannedCode(scanned, kind))
 
     # -- quitting -----------------------------------------------------------------------------
 

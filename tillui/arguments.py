@@ -66,3 +66,27 @@ def non_empty(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("must not be empty")
     return text.strip()
+
+
+def positive_id(text: str) -> int:
+    """An Intouch ID: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ID: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not an ID: {text!r} (IDs are 1 or more)")
+    return value
+
+
+def amount_text(text: str) -> str:
+    """A bill amount as typed (kept as text, read exactly later): a finite number, 0 or more."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}")
+    return text.strip()

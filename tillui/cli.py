@@ -1,4 +1,4 @@
-"""Command line: run the app (on the sandbox with --demo), the sandbox, config, screenshots, serve.
+"""Command line: the app (on the sandbox with --demo), sandbox, config, screenshots, serve, claims.
 
 Only the standard library is imported here: `tillui --help` and `--version` must not pay for
 Textual, httpx or pydantic. Every subcommand lives in its own module (imported only when run)
@@ -41,6 +41,11 @@ SUBCOMMANDS = {
     "serve": Subcommand(
         "tillui.serve",
         "serve the app to a browser (textual-serve; loopback by default)",
+        reads_config=True,
+    ),
+    "claims": Subcommand(
+        "tillui.wiring.claims_command",
+        "send | reconcile | list — the claims outbox",
         reads_config=True,
     ),
 }

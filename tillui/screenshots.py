@@ -28,14 +28,19 @@ ASHA, OMAR, NIKHIL = "919800000001", "919800000007", "919800000004"
 Scene = Callable[["Pilot"], Awaitable[None]]
 
 
-def build_app() -> TillApp:
-    """The demo app at a fixed instant, with nothing random on screen."""
+def build_app(scene: str | None = None) -> TillApp:
+    """The demo app at a fixed instant, with nothing random on screen.
+
+    The store manager's scenes run the demo as `tillui --demo` does (the demo store's claims wait
+    for a checker); the others on a sandbox that approves at once, as they were taken."""
     from tillui.app import TillApp
     from tillui.clock import FixedClock
     from tillui.wiring.demo import demo_services
 
     clock = FixedClock(FIXED_NOW, tz=TILL_TZ)
-    app = TillApp(partial(demo_services, clock=clock), clock=clock, demo=True)
+    options = None if scene in CHECKER_SCENES else {}
+    factory = partial(demo_services, clock=clock, sandbox_options=options)
+    app = TillApp(factory, clock=clock, demo=True)
     app.scan_guard.enabled = False
     return app
 
@@ -136,6 +141,87 @@ async def help_screen(pilot: Pilot) -> None:
     await settled(pilot)
 
 
+# -- the store manager and this till's claims (issue 12) ----------------------------------------
+
+
+async def claim_newest(pilot: Pilot, mobile: str) -> None:
+    """Claim the first bill the claim screen offers that is not claimed yet; back home."""
+    app = pilot.app
+    await look_up(pilot, mobile)
+    await pilot.press("c")
+    await settled(pilot)
+    claimed = app.session.claimed_transaction_ids  # type: ignore[attr-defined]
+    while (candidate := app.screen._highlighted()) is not None and (  # type: ignore[attr-defined]
+        not candidate.selectable or candidate.transaction_id in claimed
+    ):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settled(pilot)
+    await pilot.press("enter")
+    await settled(pilot)
+    app.start_over()  # type: ignore[attr-defined]
+    await settled(pilot)
+
+
+def _pin_claim_times(path: Path, claim_ids: list[str]) -> None:
+    """The outbox stamps claims with the real time: pin them to the scene's clock (3 min apart)
+    so the screenshot is the same on every run."""
+    import sqlite3
+    from datetime import UTC
+
+    with sqlite3.connect(path) as db:
+        for n, claim_id in enumerate(claim_ids):
+            at = (FIXED_NOW - timedelta(minutes=3 * (len(claim_ids) - n))).astimezone(UTC)
+            db.execute(
+                "UPDATE claims SET created_at = ?, updated_at = ? WHERE id = ?",
+                (
+                    at.isoformat(timespec="microseconds"),
+                    at.isoformat(timespec="microseconds"),
+                    claim_id,
+                ),
+            )
+    # (the till claims screen reads the outbox afresh when it opens)
+
+
+async def till_claims(pilot: Pilot) -> None:
+    from pydantic import SecretStr
+
+    from tillui.sandbox import DEMO
+
+    await claim_newest(pilot, OMAR)
+    await claim_newest(pilot, "919800000002")  # Ravi
+    await claim_newest(pilot, NIKHIL)
+    services = pilot.app.services_now  # type: ignore[attr-defined]
+    outbox = services.claims.outbox
+    made = [c.request_id for c in outbox.recent(3)][::-1]
+    _pin_claim_times(outbox.path, [c.id for c in outbox.recent(3)][::-1])
+    token = SecretStr(DEMO.checker_token)
+    await services.client.decide_workflow_request(made[0], approve=True, checker_token=token)
+    await services.client.decide_workflow_request(
+        made[1], approve=False, message="Receipt not shown", checker_token=token
+    )
+    await pilot.press("ctrl+l")
+    await settled(pilot, lambda: getattr(pilot.app.screen, "view", None) is not None)
+    await pilot.press("down")
+    await settled(pilot)
+
+
+async def checker(pilot: Pilot) -> None:
+    from tillui.wiring.demo import DEMO_MANAGER_PIN
+
+    await pilot.app.services()  # type: ignore[attr-defined]
+    await pilot.press("ctrl+o", *DEMO_MANAGER_PIN, "enter")
+    await settled(pilot, lambda: getattr(pilot.app.screen, "view", None) is not None)
+
+
+async def checker_reject(pilot: Pilot) -> None:
+    await checker(pilot)
+    await pilot.press("down", "r", *"Receipt not shown")
+    await settled(pilot)
+
+
+CHECKER_SCENES = ("till-claims", "checker", "checker-reject")
+
 SCENES: dict[str, Scene] = {
     "lookup": lookup_empty,
     "lookup-invalid": lookup_invalid,
@@ -147,11 +233,14 @@ SCENES: dict[str, Scene] = {
     "requests": requests,
     "settings": settings,
     "help": help_screen,
+    "till-claims": till_claims,
+    "checker": checker,
+    "checker-reject": checker_reject,
 }
 
 
 async def capture(name: str, scene: Scene) -> str:
-    app = build_app()
+    app = build_app(name)
     async with app.run_test(size=SIZE) as pilot:
         await scene(pilot)
         return app.export_screenshot(title=f"tillui — {name}")

@@ -152,9 +152,16 @@ class Authenticator:
             OAuthTokens(fetch_token, clock=clock) if settings.auth_mode == "oauth" else None
         )
 
-    async def headers(self, target: Target) -> dict[str, str]:
+    async def headers(
+        self, target: Target, *, checker_token: SecretStr | None = None
+    ) -> dict[str, str]:
+        """`checker_token`: a checker's decision, sent as that user instead of the till's."""
         if target is Target.WORKFLOW:
-            gateway = workflow_headers(self._settings, self._secrets)
+            gateway = (
+                workflow_headers(self._settings, self._secrets)
+                if checker_token is None
+                else self.checker_headers(checker_token)
+            )
             if not self._settings.workflow_till_auth:
                 return gateway
             return gateway | await self._till_headers()

@@ -298,7 +298,7 @@ class IntouchClient:
             label=RETRO_WORKFLOW,
             kind=CallKind.WORKFLOW_REQUEST,
             json=decision.model_dump(mode="json", by_alias=True),
-            auth_headers=self._auth.checker_headers(checker_token),
+            checker_token=checker_token,
         )
         answer = await self._requester.fetch(
             call, WorkflowAnswer, prepare=lambda body: _with_request_id(body, request_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from tillui.api.auth import Authenticator, Target
 from tillui.api.envelope import CallKind, decode_json, envelope_errors, error_from_answer
@@ -60,8 +60,8 @@ class Call:
     """Only idempotent GETs set this."""
     is_claim: bool = False
     """A failure after sending may have created the claim: report ClaimOutcomeUnknown."""
-    auth_headers: dict[str, str] | None = field(default=None, repr=False)
-    """Credentials of this call alone (a checker's decision), instead of the till's own."""
+    checker_token: SecretStr | None = field(default=None, repr=False)
+    """A checker's decision: the gateway token of this call alone, instead of the till's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +161,7 @@ class Requester:
     async def _attempt_authenticated(self, call: Call, timeout: httpx.Timeout) -> Answer:
         if not call.authenticate:
             return await self._attempt(call, {}, timeout)
-        if call.auth_headers is not None:
-            return await self._attempt(call, call.auth_headers, timeout)
-        headers = await self._auth.headers(call.target)
+        headers = await self._auth.headers(call.target, checker_token=call.checker_token)
         try:
             return await self._attempt(call, headers, timeout)
         except AuthError as error:

@@ -76,6 +76,7 @@ class ClaimContext:
             self.now,
             max_age_days=self.settings.retro_max_age_days,
             delay_hours=self.settings.retro_delay_hours,
+            rule=self.settings.registration_rule,
         )
 
 

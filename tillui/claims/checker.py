@@ -216,11 +216,14 @@ _OUTCOMES = {"approved": {"approved", "failed"}, "rejected": {"rejected"}}
 
 
 def _decided(kind: Literal["approved", "rejected"], request: WorkflowRequest) -> Decision:
-    state = state_words(request.state)
-    if kind == "approved":
-        text = f"Approved — now {state}. The points are added once it has run."
-        if request.state.lower() == "failed":
-            text = f"Approved, but it failed: {server_reason(request) or 'no reason given'}."
+    reason = server_reason(request)
+    if kind == "rejected":
+        said = f" ({reason})" if reason else ""
+        text = f"Rejected{said}. The customer's request shows REJECTED."
+    elif request.state.lower() == "failed":
+        text = f"Approved, but the server could not add the points: {reason or 'no reason given'}."
     else:
-        text = f"Rejected — now {state}. The customer's request shows REJECTED."
+        text = (
+            "Approved. The customer's request shows APPROVED, then SUCCESS once points are added."
+        )
     return Decision(kind, request, text)

@@ -21,6 +21,13 @@ now - billing time exceeds `max_age_days` days, to the second.
 A bill time after `now` (a till clock ahead of ours) passes the age rule: the age rule is about
 old bills, and the server has the last word anyway.
 
+**The registration rule is ambiguous in document 002.** Its definition says the customer must
+have registered at least `delay_hours` before *now*; its worked example allows bills billed up
+to `delay_hours` *before registration*. `rule` picks the reading (setting `registration_rule`):
+"billed_after_registration_minus_delay" (the worked example, the default, as above) or
+"registered_delay_before_now" (the definition: any bill of a customer who registered at least
+`delay_hours` ago passes). The cashier's refusal names the rule applied.
+
 Every datetime must be timezone-aware; times in different offsets are compared as instants.
 Reasons are written in the timezone of `now`, which callers pass as the till's local time.
 """
@@ -31,7 +38,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-LimitCode = Literal["too_old", "before_registration_window"]
+LimitCode = Literal["too_old", "before_registration_window", "registered_too_recently"]
+RegistrationRule = Literal["billed_after_registration_minus_delay", "registered_delay_before_now"]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -55,6 +63,7 @@ def check_bill(
     *,
     max_age_days: int,
     delay_hours: int,
+    rule: RegistrationRule = "billed_after_registration_minus_delay",
 ) -> LimitVerdict:
     """Apply both limits to one bill. The age limit is reported first when both fail."""
     for name, value in (
@@ -77,6 +86,21 @@ def check_bill(
             code="too_old",
         )
 
+    if rule == "registered_delay_before_now":
+        allowed_from = registered_at + timedelta(hours=delay_hours)
+        if now < allowed_from:
+            return LimitVerdict(
+                allowed=False,
+                reason=(
+                    "The customer registered less than "
+                    f"{_hours(delay_hours)} ago — claims can be made from "
+                    f"{_format_moment(allowed_from.astimezone(now.tzinfo), now)} "
+                    f"(rule: registered {delay_hours} h before the claim)"
+                ),
+                code="registered_too_recently",
+            )
+        return ALLOWED
+
     cutoff = registered_at - timedelta(hours=delay_hours)
     if billing_time < cutoff:
         local_tz = now.tzinfo
@@ -90,7 +114,8 @@ def check_bill(
             allowed=False,
             reason=(
                 "Billed before the customer registered (registered "
-                f"{_format_moment(registered_local, now)}) — {window}"
+                f"{_format_moment(registered_local, now)}) — {window} "
+                f"(rule: from {delay_hours} h before registration)"
             ),
             code="before_registration_window",
         )
@@ -104,6 +129,10 @@ def _require_aware(name: str, value: datetime) -> None:
 
 def _whole_minutes(span: timedelta) -> timedelta:
     return timedelta(minutes=span // timedelta(minutes=1))
+
+
+def _hours(count: int) -> str:
+    return "1 hour" if count == 1 else f"{count} hours"
 
 
 def _days(count: int) -> str:

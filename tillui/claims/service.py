@@ -162,7 +162,8 @@ class ClaimService:
         self._sending_grace = (
             sending_grace
             if sending_grace is not None
-            else timedelta(seconds=settings.connect_timeout + settings.read_timeout + 5)
+            # A live sender gives up (and marks the claim unknown) within connect + read + 1 s.
+            else timedelta(seconds=settings.connect_timeout + settings.read_timeout + 2)
         )
         self._quiet = timedelta(seconds=settings.claim_quiet_period_seconds)
         self._skew = timedelta(seconds=settings.claim_clock_skew_seconds)
@@ -235,6 +236,27 @@ class ClaimService:
     def outbox(self) -> ClaimsOutbox:
         """The till's claims journal (read by the till's claims list)."""
         return self._outbox
+
+    async def last_rejection(self, customer_id: int, transaction_id: int) -> datetime | None:
+        """When the last claim of this bill was rejected or failed (here or, as far as the
+        customer's requests show, at any till), or None. Never raises: it only words a dialog."""
+        times: list[datetime] = []
+        try:
+            rows = await asyncio.to_thread(self._outbox.recent, 500)
+            times += [
+                r.updated_at
+                for r in rows
+                if r.transaction_id == transaction_id and r.server_state in REJECTED_STATES
+            ]
+            page = await self._client.retro_requests(customer_id, limit=RECONCILE_PAGE_SIZE)
+            for item in page.items:
+                if item.transaction_id == transaction_id and item.status in REJECTED_STATES:
+                    moment = _aware(item.updated_on or item.added_on)
+                    if moment is not None:
+                        times.append(moment)
+        except Exception:  # noqa: BLE001 - unknown is fine: the dialog then asks plainly
+            logger.info("earlier rejections of a bill could not be read")
+        return max(times) if times else None
 
     async def unresolved_count(self) -> int:
         """Claims stored but not yet confirmed by the server (queued, sending or unknown)."""
@@ -517,7 +539,7 @@ class ClaimService:
             )
         except _errors().IntouchError as error:
             return ClaimOutcome(claim, "unknown", f"Not resent yet. {error.hint}")
-        return await self._send(claim, request_body)
+        return await self._send(claim, request_body, resend=True)
 
     async def _still_quiet(self, claim: ClaimRecord) -> ClaimOutcome | None:
         """None when an unknown claim may be resent: a first check found nothing, and this one,
@@ -564,8 +586,11 @@ class ClaimService:
 
     # -- sending ---------------------------------------------------------------------------
 
-    async def _send(self, claim: ClaimRecord, request: RetroClaimRequest) -> ClaimOutcome:
-        """POST once, the claim marked `sending` (and committed) before it leaves."""
+    async def _send(
+        self, claim: ClaimRecord, request: RetroClaimRequest, *, resend: bool = False
+    ) -> ClaimOutcome:
+        """POST once, the claim marked `sending` (and committed) before it leaves. A resend
+        turned away as too many requests stays unsettled (it is tried again later)."""
         errors = _errors()
         try:
             await asyncio.to_thread(
@@ -588,6 +613,12 @@ class ClaimService:
             )
             return ClaimOutcome(record, "unknown", _UNKNOWN_MESSAGE, posted=True)
         except errors.IntouchError as error:
+            if resend and isinstance(error, errors.RateLimited):
+                # Nobody is at the till to press again: keep it for the next check.
+                record = await asyncio.to_thread(
+                    self._outbox.mark_unknown, claim.id, error=error.message
+                )
+                return ClaimOutcome(record, "unknown", _BUSY_MESSAGE, posted=True)
             record = await asyncio.to_thread(
                 self._outbox.mark_refused, claim.id, error=error.message
             )
@@ -718,6 +749,10 @@ class _Slot:
 _CHECKING_MESSAGE = (
     "Being checked with Intouch: no answer came, and the claim may still arrive there. Do not "
     "claim this bill again; the till keeps checking and resends it only if it never arrived."
+)
+_BUSY_MESSAGE = (
+    "Intouch was too busy to take the claim again; the till tries again later. Do not claim "
+    "this bill again."
 )
 _UNKNOWN_MESSAGE = (
     "No clear answer from Intouch, so the claim may or may not have been made. It is saved: "

@@ -19,6 +19,8 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
+from time import monotonic
 
 PREFIX = "tcs1"
 MIN_PIN_LENGTH = 4
@@ -75,6 +77,37 @@ def unseal(sealed: str, pin: str) -> str:
         raise WrongPin("Wrong PIN")
     plain = bytes(a ^ b for a, b in zip(cipher, _stream(enc, nonce, len(cipher)), strict=True))
     return plain.decode("utf-8")
+
+
+class PinAttempts:
+    """Wrong PINs counted for the whole app run, not per visit: after `limit` in a row the PIN
+    is refused for `lockout` seconds (a checker token still works), so leaving and coming back
+    does not buy more guesses."""
+
+    def __init__(
+        self, *, limit: int = 5, lockout: float = 300.0, clock: Callable[[], float] = monotonic
+    ) -> None:
+        self.limit = limit
+        self.lockout = lockout
+        self._clock = clock
+        self._failures = 0
+        self._locked_until = 0.0
+
+    def locked_for(self) -> float:
+        """Seconds the PIN stays refused (0: it may be tried)."""
+        return max(0.0, self._locked_until - self._clock())
+
+    def failed(self) -> int:
+        """Count a wrong PIN; the tries left before the lockout."""
+        self._failures += 1
+        if self._failures >= self.limit:
+            self._failures = 0
+            self._locked_until = self._clock() + self.lockout
+            return 0
+        return self.limit - self._failures
+
+    def succeeded(self) -> None:
+        self._failures = 0
 
 
 def main() -> int:

@@ -133,16 +133,6 @@ def _first_sentence(text: str) -> str:
     return sentence[:70]
 
 
-def guess_kind(value: str) -> IdentifierName:
-    """Which field a scanned or pasted value most likely belongs to."""
-    value = value.strip()
-    if "@" in value:
-        return "email"
-    if re.fullmatch(r"\+?[\d\s\-]{8,16}", value):
-        return "mobile"
-    return "cardnumber"
-
-
 def mask(identifier: Identifier) -> str:
     """Show enough for the cashier to confirm with the customer, not enough to copy."""
     # A fixed run of stars: the mask must not tell how long the hidden part is.

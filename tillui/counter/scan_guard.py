@@ -230,6 +230,11 @@ class ScanGuard:
             return True
         return False
 
+    @property
+    def holding(self) -> bool:
+        """Keys are held back right now (tests wait for this to end, never for a time)."""
+        return bool(self._held)
+
     def _restart_timer(self) -> None:
         if self._timer is not None:
             self._timer.stop()

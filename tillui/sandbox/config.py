@@ -59,6 +59,9 @@ class SandboxConfig:
     gateway_till_auth: bool = True
     """Gateway calls must carry the till's Basic or OAuth credentials too (documents 002 and
     the approve/reject page list them among the prerequisites)."""
+    extra_bills: int = 0
+    """More recent NOT_INTERESTED bills at the demo till (billed in the last day), for soak
+    runs; they are added to the demo journal after the seeded ones."""
     fault_rate: float = 0.0
     """Share of requests failed at random (seeded by `seed`), see `FaultMix`."""
     fault_delay_seconds: float = 2.0
@@ -71,7 +74,9 @@ class SandboxConfig:
         parse_utc_offset(self.server_utc_offset)
         if self.primary_identifier not in PRIMARY_IDENTIFIER_NAMES:
             raise ValueError(f"primary_identifier must be one of {PRIMARY_IDENTIFIER_NAMES}")
-        if self.customer_count < 0 or self.retro_max_age_days < 0 or self.retro_delay_hours < 0:
+        if min(self.customer_count, self.retro_max_age_days, self.retro_delay_hours) < 0 or (
+            self.extra_bills < 0
+        ):
             raise ValueError("customer_count and retro limits must not be negative")
         if not 0.0 <= self.fault_rate <= 1.0 or self.fault_delay_seconds < 0:
             raise ValueError("fault_rate must be in [0, 1] and fault_delay_seconds >= 0")

@@ -4,6 +4,7 @@ fault mix and latency, read the request log and a per-bill count of claims."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -103,6 +104,32 @@ async def claims_by_bill(request: Request) -> JSONResponse:
     )
 
 
+async def claimable(request: Request) -> JSONResponse:
+    """For soak tests: the journal's bills still NOT_INTERESTED and within the age limit, and
+    customers registered before all of them (each such pair passes both limits)."""
+    state = sandbox(request)
+    now = state.now()
+    oldest = now - timedelta(days=state.config.retro_max_age_days) + timedelta(hours=1)
+    bills = [
+        txn
+        for txn in (state.transactions.get(i) for i in state.journal_transaction_ids)
+        if txn is not None and txn.type == "NOT_INTERESTED" and txn.billing_time > oldest
+    ]
+    return ok(
+        {
+            "bills": [
+                {"transactionId": b.id, "billNumber": b.bill_number, "amount": b.amount}
+                for b in bills
+            ],
+            "customers": [
+                c.id
+                for c in state.customers
+                if c.registered_at < oldest - timedelta(hours=1) and c.loyalty_type == "loyalty"
+            ],
+        }
+    )
+
+
 routes = [
     Route("/__sandbox/faults", list_faults, methods=["GET"]),
     Route("/__sandbox/faults", add_fault, methods=["POST"]),
@@ -111,4 +138,5 @@ routes = [
     Route("/__sandbox/fault-mix", set_fault_mix, methods=["PUT"]),
     Route("/__sandbox/log", request_log, methods=["GET"]),
     Route("/__sandbox/claims", claims_by_bill, methods=["GET"]),
+    Route("/__sandbox/claimable", claimable, methods=["GET"]),
 ]

@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import render
-from .auth import authenticate_checker
+from .auth import authenticate_checker, authenticate_v2
 from .web import ok, read_json, require_gateway_auth, sandbox
 from .workflow import decide, get_request, submit_claim
 from .workflow_list import WorkflowQuery, list_requests
@@ -21,8 +21,12 @@ async def claim(request: Request) -> JSONResponse:
 
 
 async def decision(request: Request) -> JSONResponse:
+    # The checker's own token (CanCheckRequest), not the maker's; and, like every gateway
+    # call, the till's credentials unless configured off.
     authenticate_checker(request.headers)
     state = sandbox(request)
+    if state.config.gateway_till_auth:
+        authenticate_v2(state, request.headers)
     return ok(render.workflow_request(decide(state, await read_json(request))))
 
 

@@ -333,6 +333,14 @@ def build_state(config: SandboxConfig) -> SandboxState:
         transactions.add(bill)
         journal.append(bill.id)
 
+    # Their own generator and numbers: the seeded demo data stays the same with or without them.
+    extra = BillMaker(random.Random(config.seed ^ 0x5EED), first_id=323600001)
+    for n in range(config.extra_bills):
+        billed = now - timedelta(hours=2) - timedelta(seconds=n * 60)
+        bill = extra.make(till, store, billed, f"S1-{n + 1:06d}")
+        transactions.add(bill)
+        journal.append(bill.id)
+
     for n, days_ago in enumerate((1.2, 4.5, 9.0, 16.0, 27.5, 41.0)):
         number = DEMO.shared_bill_number if n == 2 else f"H1-{200001 + n:06d}"
         transactions.add(
@@ -394,5 +402,5 @@ def build_state(config: SandboxConfig) -> SandboxState:
         _rng=random.Random(config.seed + 1),
     )
     waiting = random.Random(config.seed + WAITING_SALT)
-    seed_waiting_requests(state, waiting, BillMaker(waiting, first_id=323600001).make)
+    seed_waiting_requests(state, waiting, BillMaker(waiting, first_id=323900001).make)
     return state

@@ -121,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
         "--journal", metavar="PATH", help="also write the demo till's recent-bills journal to PATH"
     )
     parser.add_argument(
+        "--extra-bills",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N recent non-member bills at the demo till (for soak runs)",
+    )
+    parser.add_argument(
         "--faults",
         type=_share,
         default=0.0,
@@ -211,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         registration_rule=args.registration_rule,
         gateway_till_auth=not args.no_gateway_till_auth,
         fault_rate=args.faults,
+        extra_bills=max(0, args.extra_bills),
         fault_delay_seconds=max(0.0, args.fault_delay),
         manual_approval_store_ids=(DEMO.store_id,) if args.checker_demo else (),
         execution_delay_seconds=5.0 if args.checker_demo else 0.0,

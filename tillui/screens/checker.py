@@ -26,7 +26,7 @@ from tillui.widgets.spinner import Spinner
 from tillui.widgets.state_table import StateTable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from datetime import datetime
 
     from pydantic import SecretStr
@@ -86,7 +86,7 @@ class CheckerScreen(TillScreen[None]):
             key_display="PgDn",
             group=PAGE_KEYS,
         ),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="checker.refresh"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", id="checker.refresh", show=False),
     ]
 
     def __init__(self, *, page_size: int = PAGE_SIZE) -> None:
@@ -97,6 +97,7 @@ class CheckerScreen(TillScreen[None]):
         self._page = 1
         self._view: WaitingPage | None = None
         self._deciding = False
+        self._token_problem = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="checker-head"):
@@ -151,7 +152,9 @@ class CheckerScreen(TillScreen[None]):
 
     # -- the token -----------------------------------------------------------------------------
 
-    def _ask_for_token(self, *, then, leave_if_cancelled: bool = False, problem: str = "") -> None:
+    def _ask_for_token(
+        self, *, then: Callable[[], None], leave_if_cancelled: bool = False, problem: str = ""
+    ) -> None:
         from tillui.screens.dialogs.checker_access import CheckerAccessDialog
 
         services = self.till.services_now
@@ -164,6 +167,7 @@ class CheckerScreen(TillScreen[None]):
                     self.app.pop_screen()
                 return
             self._token = token
+            self._token_problem = ""
             then()
 
         self.app.push_screen(
@@ -255,7 +259,9 @@ class CheckerScreen(TillScreen[None]):
             self.app.bell()
             return
         if self._token is None:
-            self._ask_for_token(then=lambda: self._begin_decision(approve=approve))
+            self._ask_for_token(
+                then=lambda: self._begin_decision(approve=approve), problem=self._token_problem
+            )
             return
         clock = self.till.clock
         summary = DecisionSummary(
@@ -288,6 +294,7 @@ class CheckerScreen(TillScreen[None]):
             )
         except AuthError as error:
             self._token = None
+            self._token_problem = f"The last token was refused: {error.message}."
             panel.show_message(
                 "The checker token was refused — nothing was changed",
                 f"{error.message}. Press {'a' if approve else 'r'} again to give another token.",

@@ -52,7 +52,7 @@ class ClaimScreen(TillScreen[None]):
     scan_starts_lookup = True  # a scan here is a receipt: see on_scanned_code
     BINDINGS = [
         Binding("escape", "back", "Back", id="claim.back"),
-        Binding("slash,s", "search", "Search receipt", id="claim.search"),
+        Binding("slash", "search", "Search receipt", id="claim.search"),
         Binding("f5,ctrl+r", "reload", "Reload", id="claim.reload"),
     ]
 
@@ -108,8 +108,13 @@ class ClaimScreen(TillScreen[None]):
         lookup = self.till.session.lookup
         assert lookup is not None
         settings = services.settings
+        rule = (
+            f"registered {settings.retro_delay_hours} h before"
+            if settings.registration_rule == "registered_delay_before_now"
+            else f"from {settings.retro_delay_hours} h before registration"
+        )
         self.query_one("#claim-limits", Static).update(
-            f"up to {settings.retro_max_age_days} days · from {settings.retro_delay_hours} h before registration"
+            f"up to {settings.retro_max_age_days} days · {rule}"
         )
         return ClaimContext(settings, lookup.details.registered_at, self.till.clock.now())
 
@@ -184,7 +189,10 @@ class ClaimScreen(TillScreen[None]):
     def _cells(self, candidate: Candidate) -> list[Text]:
         style = "" if candidate.selectable else "dim"
         if not candidate.verdict.allowed:
-            status = "Too old" if candidate.verdict.code == "too_old" else "Before registration"
+            status = {
+                "too_old": "Too old",
+                "registered_too_recently": "Joined too recently",
+            }.get(candidate.verdict.code or "", "Before registration")
         elif candidate.check == "refused":
             status = "Cannot be claimed"
         elif candidate.check == "confirmed":
@@ -299,7 +307,13 @@ class ClaimScreen(TillScreen[None]):
         candidate = self._highlighted()
         if candidate is None or self._claiming:
             return
-        if candidate.transaction_id in self.till.session.claimed_transaction_ids:
+        if candidate.transaction_id in self.till.session.claimed_transaction_ids and (
+            # A claim rejected since may be made again (the outbox still stops a live one).
+            await (await self.till.services()).claims.last_rejection(
+                self.till.session.customer_id or 0, candidate.transaction_id
+            )
+            is None
+        ):
             self._say(
                 "Already claimed in this session — see the customer's requests (r).", refused=True
             )
@@ -318,7 +332,12 @@ class ClaimScreen(TillScreen[None]):
                 if not candidate.selectable:
                     self._say(candidate.reason or "This bill cannot be claimed.", refused=True)
                     return
+            services = await self.till.services()
+            rejected = await services.claims.last_rejection(
+                self.till.session.customer_id or 0, candidate.transaction_id
+            )
             summary = ClaimSummary(
+                rejected_on=format_local(rejected, self.till.clock) if rejected else None,
                 customer=self._customer_line(),
                 bill_number=candidate.bill_number,
                 billed=f"{format_local(candidate.billing_time, self.till.clock)} "

@@ -114,16 +114,6 @@ class LookupScreen(TillScreen[None]):
             self.query_one(ErrorPanel).display
         )
 
-    def look_up_scanned(self, code: str) -> None:
-        """A scanned code arrived (here or on another screen): file it and look up at once."""
-        from tillui.counter.identifiers import guess_kind
-
-        self.clear_form()
-        field = self.query_one(f"#field-{guess_kind(code)}", IdentifierInput)
-        field.value = code.strip()
-        field.focus()
-        self.action_look_up()
-
     def on_scanned_code(self, message: ScannedCode) -> None:
         """A scan lands in the field of its kind (whatever had the focus) and looks up at once."""
         from tillui.counter.scan_classifier import identifier_kind

@@ -35,7 +35,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("bill", "Bill", 10),
     ("amount", "Amount", 10),
     ("customer", "Customer", 9),
-    ("local", "Till", 13),
+    ("local", "At till", 13),
     ("server", "Server", 10),
 )
 _SERVER_SHORT = {"waiting for approval": "waiting"}

@@ -19,7 +19,19 @@ from tillui.screens.styles import stylesheet
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-MAX_PIN_TRIES = 5
+    from tillui.config.checker_pin import PinAttempts
+
+_ATTEMPTS: PinAttempts | None = None
+
+
+def pin_attempts() -> PinAttempts:
+    """One count of wrong PINs for the app run (see PinAttempts)."""
+    global _ATTEMPTS  # noqa: PLW0603 - one per process, created on first use
+    if _ATTEMPTS is None:
+        from tillui.config.checker_pin import PinAttempts
+
+        _ATTEMPTS = PinAttempts()
+    return _ATTEMPTS
 
 
 class CheckerAccessDialog(ModalScreen["SecretStr | None"]):
@@ -33,7 +45,6 @@ class CheckerAccessDialog(ModalScreen["SecretStr | None"]):
         self._sealed = sealed
         self._demo_hint = demo_hint
         self._problem = problem
-        self._pin_tries = 0
         self._answered = False
 
     def compose(self) -> ComposeResult:
@@ -91,22 +102,29 @@ class CheckerAccessDialog(ModalScreen["SecretStr | None"]):
     async def _unseal(self, pin: str, sealed: SecretStr) -> None:
         from tillui.config.checker_pin import WrongPin, unseal
 
-        if self._pin_tries >= MAX_PIN_TRIES:
-            self._say("Too many wrong PINs: use a checker token, or ask the manager.")
+        attempts = pin_attempts()
+        field = self.query_one("#checker-pin", Input)
+        if (wait := attempts.locked_for()) > 0:
+            field.value = ""
+            self._say(
+                f"Too many wrong PINs: try again in {int(wait // 60) + 1} min, or use a token."
+            )
             return
         try:
             token = await asyncio.to_thread(unseal, sealed.get_secret_value(), pin)
         except WrongPin as error:
-            self._pin_tries += 1
-            field = self.query_one("#checker-pin", Input)
+            left = attempts.failed()
             field.value = ""
             field.focus()
-            left = MAX_PIN_TRIES - self._pin_tries
-            self._say(f"{error}: {left} tr{'y' if left == 1 else 'ies'} left.")
             if left == 0:
-                field.disabled = True
+                self._say(
+                    f"{error}: PIN locked for {int(attempts.lockout // 60)} min; use a token."
+                )
                 self.query_one("#checker-token", Input).focus()
+            else:
+                self._say(f"{error}: {left} tr{'y' if left == 1 else 'ies'} left.")
             return
+        attempts.succeeded()
         self._finish(token)
 
     def action_cancel(self) -> None:

@@ -21,6 +21,8 @@ class ClaimSummary:
     bill_number: str
     billed: str
     amount: str
+    rejected_on: str | None = None
+    """When an earlier claim of this bill was rejected (or failed), as the cashier reads it."""
 
 
 class ConfirmClaimDialog(ModalScreen[str | None]):
@@ -36,7 +38,12 @@ class ConfirmClaimDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-claim", classes="dialog"):
-            yield Static("Claim this bill for the customer?", classes="dialog-title")
+            title = (
+                f"A claim of this bill was rejected on {self.summary.rejected_on}; claim again?"
+                if self.summary.rejected_on
+                else "Claim this bill for the customer?"
+            )
+            yield Static(title, classes="dialog-title")
             for label, value in (
                 ("Customer", self.summary.customer),
                 ("Bill", self.summary.bill_number),

@@ -1,0 +1,173 @@
+"""Kill test: a real `tillui claims` process is killed with SIGKILL at random moments (before
+the POST, in flight, after the answer, during a reconcile's resend); after a restart, exactly
+one request per bill is on the server (counted from the sandbox's request log and its kept
+requests), and the outbox has it as sent.
+
+Ten bills, each: `tillui claims send` killed at a random moment, then `tillui claims reconcile
+--until-settled` killed at a random moment (20 SIGKILLs in all), then, as the cashier would,
+the claim made again if nothing was stored, and a reconcile left to finish. The sandbox adds
+latency so that "in flight" is a wide target; the till's quiet period is short (2 s) so that
+the killed reconciles reach their resends.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.sandbox_process import control, sandbox_process
+from tillui.claims.outbox import ClaimsOutbox
+from tillui.sandbox import DEMO
+
+KILLS = 20
+ROUNDS = 10
+MAX_ROUNDS = 16
+SEED = 20261201
+pytestmark = pytest.mark.timeout(150)
+
+CONFIG = """default_till = "{till}"
+
+[defaults]
+api_base_url = "{url}"
+workflow_base_url = "{url}"
+username = "{username}"
+org_id = "{org}"
+connect_timeout = 0.3
+read_timeout = 0.6
+claim_quiet_period_seconds = 2.0
+
+[till.{till}]
+store = "{store}"
+zone = "{zone}"
+concept = "{concept}"
+"""
+
+
+def _claims(folder: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "HOME": str(folder),
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "TILLUI_PASSWORD": DEMO.password,
+        "TILLUI_WORKFLOW_TOKEN": DEMO.workflow_token,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    command = [sys.executable, "-m", "tillui", "claims", "--config", str(folder / "config.toml")]
+    command += ["--outbox", str(folder / "claims.sqlite3"), *args]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _kill_after(process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """SIGKILL `seconds` after the process said it starts its work (its first line: start-up
+    time varies with the machine's load), unless it ended first; True if it was killed."""
+    assert process.stdout is not None
+    process.stdout.readline()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return True
+    return False
+
+
+def _state(folder: Path, transaction_id: int) -> str:
+    with ClaimsOutbox(folder / "claims.sqlite3") as outbox:
+        found = outbox.for_transaction(transaction_id)
+    return found.state if found is not None else "none"
+
+
+def _on_server(url: str, bill: dict) -> int:
+    return control(url, "claims")["bills"].get(str(bill["transactionId"]), {}).get("requests", 0)
+
+
+def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random) -> dict:
+    folder.mkdir()
+    folder.joinpath("config.toml").write_text(
+        CONFIG.format(
+            url=url,
+            till=DEMO.till_id,
+            store=DEMO.store_id,
+            zone=DEMO.zone_id,
+            concept=DEMO.concept_id,
+            username=DEMO.username,
+            org=DEMO.org_id,
+        )
+    )
+    send = (
+        "send",
+        "--customer",
+        str(customer),
+        "--transaction",
+        str(bill["transactionId"]),
+        "--bill",
+        bill["billNumber"],
+        "--amount",
+        str(bill["amount"]),
+    )
+    kills = []
+    # 1. The claim, killed anywhere from start-up to after the answer.
+    killed = _kill_after(_claims(folder, *send), rng.uniform(0.0, 0.8))
+    kills.append(("send", killed, _state(folder, bill["transactionId"]), _on_server(url, bill)))
+    # 2. A restarted till reconciling, killed anywhere up to its resend.
+    killed = _kill_after(_claims(folder, "reconcile", "--until-settled"), rng.uniform(0.0, 6.0))
+    kills.append(
+        ("reconcile", killed, _state(folder, bill["transactionId"]), _on_server(url, bill))
+    )
+    # 3. Nothing stored (killed before the claim was written): the cashier claims again.
+    if _state(folder, bill["transactionId"]) in ("none", "refused"):
+        _claims(folder, *send).communicate(timeout=60)
+    final = _claims(folder, "reconcile", "--until-settled")
+    _, errors = final.communicate(timeout=60)
+    assert final.returncode == 0, errors.decode()
+    return {"kills": kills, "final": _state(folder, bill["transactionId"])}
+
+
+def test_sigkill_at_random_moments_leaves_exactly_one_request_per_bill(tmp_path):
+    flags = ("--extra-bills", str(MAX_ROUNDS + 5), "--seed", "77", "--latency", "0.25")
+    with sandbox_process(tmp_path, *flags) as url:
+        claimable = control(url, "claimable")
+        bills, customers = claimable["bills"][:MAX_ROUNDS], claimable["customers"]
+        started = time.monotonic()
+        results: list[dict] = []
+
+        def run(n: int) -> dict:
+            rng = random.Random(SEED + n)
+            return _round(tmp_path / f"till-{n}", url, bills[n], customers[n % 5], rng)
+
+        # Rounds run side by side (they mostly wait); a moment drawn after a process already
+        # ended is no kill, so more rounds follow until there were KILLS kills.
+        batch = range(ROUNDS)
+        while batch:
+            with ThreadPoolExecutor(len(batch)) as pool:
+                results += pool.map(run, batch)
+            killed = sum(1 for r in results for k in r["kills"] if k[1])
+            more = min(MAX_ROUNDS - len(results), (KILLS - killed + 1) // 2)
+            batch = range(len(results), len(results) + max(0, more))
+        elapsed = time.monotonic() - started
+        server = control(url, "claims")["bills"]
+    kills = [k for r in results for k in r["kills"] if k[1]]
+    states = sorted(
+        f"{what}->{state}/{on_server}"
+        for r in results
+        for what, killed, state, on_server in r["kills"]
+        if killed
+    )
+    # outbox state / requests on the server, right after each kill: none/0 = before the
+    # claim was stored, queued/0 = before the POST, sending/0 = in flight, sending/1 = after
+    # the answer, unknown/… = a reconcile between checks or during its resend.
+    print(f"kill test: {len(kills)} SIGKILLs in {elapsed:.1f} s; after each: {states}")
+    for bill, result in zip(bills, results, strict=False):
+        counts = server[str(bill["transactionId"])]
+        assert counts["requests"] == 1 and counts["succeeded"] == 1, (bill, counts, result)
+        assert result["final"] == "sent", result
+    assert len(kills) >= KILLS
