@@ -25,26 +25,28 @@ START_TIMEOUT = 30.0
 @contextmanager
 def sandbox_process(folder: Path, *flags: str) -> Iterator[str]:
     """Start `python -m tillui sandbox --port 0 FLAGS…`; yield its base URL; stop it."""
-    log = (folder / "sandbox.log").open("w")
+    # Both streams go to files: nobody drains a pipe while the test runs (access logs).
+    out_path, log_path = folder / "sandbox.out", folder / "sandbox.log"
+    out, log = out_path.open("w"), log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "tillui", "sandbox", "--port", "0", *flags],
-        stdout=subprocess.PIPE,
+        stdout=out,
         stderr=log,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        assert process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT
         url = None
         while url is None:
-            line = process.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the sandbox stopped: {(folder / 'sandbox.log').read_text()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the sandbox did not start in time")
-            found = _URL.search(line)
+            found = _URL.search(out_path.read_text())
             url = found.group(1) if found else None
+            if url is None and process.poll() is not None:
+                raise RuntimeError(f"the sandbox stopped: {log_path.read_text()}")
+            if url is None and time.monotonic() > deadline:
+                raise RuntimeError("the sandbox did not start in time")
+            if url is None:
+                time.sleep(0.05)  # polling a file for the banner, not synchronising with a sleep
         yield url
     finally:
         process.terminate()
@@ -53,8 +55,7 @@ def sandbox_process(folder: Path, *flags: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        out.close()
         log.close()
 
 

@@ -104,3 +104,61 @@ def test_wrong_pins_lock_the_pin_for_the_app_run_not_per_visit():
     assert attempts.locked_for() == 60
     now[0] = 61
     assert attempts.locked_for() == 0 and attempts.failed() == 2
+
+
+async def test_a_rejection_without_a_reason_in_the_workflow_answer_takes_the_customers_one(
+    tmp_path,
+):
+    from types import SimpleNamespace
+
+    from tillui.api.models import RetroRequestPage, WorkflowRequestPage
+    from tillui.claims.history import TillClaimsHistory
+    from tillui.claims.outbox import ClaimsOutbox
+
+    outbox = ClaimsOutbox(tmp_path / "claims.sqlite3")
+    record = outbox.enqueue(
+        till_id="T1",
+        customer_id=7,
+        transaction_id=70,
+        bill_number="B70",
+        amount="5",
+        notes="",
+        body={},
+    )
+    outbox.mark_sending(record.id)
+    outbox.mark_sent(record.id, request_id="u-70", server_state="AdminTask")
+    calls: list[str] = []
+
+    class Client:
+        async def workflow_requests(self, **query):
+            calls.append("list")
+            item = {"requestId": "u-70", "state": "rejected"}  # no details: no reason there
+            return WorkflowRequestPage.model_validate(
+                {"items": [item], "page": 1, "limit": 50, "total": 1}
+            )
+
+        async def retro_requests(self, customer_id, *, limit=10, offset=0):
+            calls.append(f"customer {customer_id}")
+            page = {
+                "pagination": {"limit": limit, "offset": 0, "total": 1},
+                "data": [
+                    {
+                        "id": 1,
+                        "requestId": 9,
+                        "status": "REJECTED",
+                        "transactionId": 70,
+                        "reason": "Receipt torn",
+                        "addedBy": {"id": 1, "code": "t1", "name": "Till 1", "type": "TILL"},
+                        "addedOn": "2026-11-23T04:00:00Z",
+                        "userId": 7,
+                    }
+                ],
+            }
+            return RetroRequestPage.model_validate(page)
+
+    history = TillClaimsHistory(outbox, Client(), SimpleNamespace(till_id="T1"))
+    page = await history.page(0, 12)
+    [claim] = page.items
+    assert (claim.server_words, claim.reason) == ("rejected", "Receipt torn")
+    assert calls == ["list", "customer 7"]
+    assert outbox.get(record.id).server_state == "rejected"

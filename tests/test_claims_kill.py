@@ -12,12 +12,14 @@ the killed reconciles reach their resends.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -66,24 +68,37 @@ def _claims(folder: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _kill_after(process: subprocess.Popen[bytes], seconds: float) -> bool:
+def _kill_after(
+    process: subprocess.Popen[bytes], seconds: float, sooner: Callable[[], bool] | None = None
+) -> bool:
     """SIGKILL `seconds` after the process said it starts its work (its first line: start-up
-    time varies with the machine's load), unless it ended first; True if it was killed."""
+    time varies with the machine's load), or as soon as `sooner()` holds, unless it ended
+    first; True if it was killed."""
     assert process.stdout is not None
     process.stdout.readline()
-    try:
-        process.wait(seconds)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        return True
-    return False
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        if sooner is not None and sooner():
+            break
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(0.02)
+    if process.poll() is not None:
+        return False
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return True
 
 
 def _state(folder: Path, transaction_id: int) -> str:
     with ClaimsOutbox(folder / "claims.sqlite3") as outbox:
         found = outbox.for_transaction(transaction_id)
     return found.state if found is not None else "none"
+
+
+def _posts(url: str, bill: dict) -> int:
+    return control(url, "claims")["bills"].get(str(bill["transactionId"]), {}).get("posts", 0)
 
 
 def _on_server(url: str, bill: dict) -> int:
@@ -118,10 +133,22 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
     # 1. The claim, killed anywhere from start-up to after the answer.
     killed = _kill_after(_claims(folder, *send), rng.uniform(0.0, 0.8))
     kills.append(("send", killed, _state(folder, bill["transactionId"]), _on_server(url, bill)))
-    # 2. A restarted till reconciling, killed anywhere up to its resend.
-    killed = _kill_after(_claims(folder, "reconcile", "--until-settled"), rng.uniform(0.0, 6.0))
+    # 2. A restarted till reconciling, killed at a random moment or, if it resends first, while
+    # the server holds its resent POST (the sandbox's latency keeps it in flight).
+    posts_before = _posts(url, bill)
+    killed = _kill_after(
+        _claims(folder, "reconcile", "--until-settled"),
+        rng.uniform(0.0, 6.0),
+        sooner=lambda: _posts(url, bill) > posts_before,
+    )
+    resending = killed and _posts(url, bill) > posts_before
     kills.append(
-        ("reconcile", killed, _state(folder, bill["transactionId"]), _on_server(url, bill))
+        (
+            "reconcile-resend" if resending else "reconcile",
+            killed,
+            _state(folder, bill["transactionId"]),
+            _on_server(url, bill),
+        )
     )
     # 3. Nothing stored (killed before the claim was written): the cashier claims again.
     if _state(folder, bill["transactionId"]) in ("none", "refused"):
@@ -171,3 +198,4 @@ def test_sigkill_at_random_moments_leaves_exactly_one_request_per_bill(tmp_path)
         assert counts["requests"] == 1 and counts["succeeded"] == 1, (bill, counts, result)
         assert result["final"] == "sent", result
     assert len(kills) >= KILLS
+    assert any(k[0] == "reconcile-resend" for k in kills)  # at least one during a resend

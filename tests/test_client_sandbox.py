@@ -133,7 +133,7 @@ async def test_points_for_one_program_and_all_programs(client: IntouchClient) ->
     every = await client.points_balance([ASHA_MOBILE], all_programs=True)
     assert default.main_points == 8500
     assert coffee.main_points != default.main_points
-    # fetchDataForAllPrograms returns the sum across programs, not a list (INDEX.md).
+    # fetchDataForAllPrograms returns the sum across programs, not a list (docs/intouch-api.md).
     assert every.main_points == default.main_points + coffee.main_points
     assert every.total_points == default.total_points + coffee.total_points
 

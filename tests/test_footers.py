@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from tillui.screenshots import SCENES, SIZE, build_app
 
@@ -26,7 +25,9 @@ async def test_footer_keys_are_all_visible_at_80_columns(scene):
     app = build_app(scene)
     async with app.run_test(size=SIZE) as pilot:
         await SCENES[scene](pilot)
-        keys = [key for key in app.screen.query(FooterKey) if "-command-palette" not in key.classes]
+        keys = [
+            key for key in app.screen.query("FooterKey") if "-command-palette" not in key.classes
+        ]
         palette = app.screen.query_one("FooterKey.-command-palette")
         assert keys, "a footer with no keys"
         for key in keys:

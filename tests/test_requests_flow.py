@@ -6,7 +6,6 @@ import asyncio
 
 from rich.console import Console
 from textual.widgets import Static
-from textual.widgets._footer import FooterKey, FooterLabel
 
 from tests.conftest import services_ready
 from tillui.counter.identifier_types import Identifier
@@ -351,12 +350,13 @@ async def test_footer_fits_80_columns(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_requests(pilot, DEMO.asha.mobile)
         # This screen's keys and F1 Help show in full left of '^p palette'.
-        keys = {key.description: key for key in screen.query(FooterKey)}
+        # Footer parts by their CSS type names: Textual does not export the classes.
+        keys = {key.description: key for key in screen.query("FooterKey")}
         right_edge = screen.query_one("FooterKey.-command-palette").region.x
         for description in ("Back", "Filter", "Refresh", "Detail", "Help"):
             assert keys[description].region.right <= right_edge <= SIZE[0] - 10, description
         page_keys = [key.region for key in screen.query("FooterKey.-grouped")]
-        assert len(page_keys) == 2 and str(screen.query_one(FooterLabel).render()) == "Page"
-        assert screen.query_one(FooterLabel).region.right <= right_edge
+        assert len(page_keys) == 2 and str(screen.query_one("FooterLabel").render()) == "Page"
+        assert screen.query_one("FooterLabel").region.right <= right_edge
         ids = [binding.id for binding in RequestsScreen.BINDINGS]
         assert all(id_ and id_.startswith("requests.") for id_ in ids)

@@ -119,3 +119,10 @@ def test_served_sockets_disable_nagle():
     with _bound_socket("127.0.0.1", 0) as sock:
         assert sock.proto == socket.IPPROTO_TCP
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_main_without_uvicorn_names_the_extra_to_install(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the [sandbox] extra were missing
+    assert main(["--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "tillui[sandbox]" in err and "Traceback" not in err

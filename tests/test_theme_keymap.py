@@ -40,5 +40,5 @@ async def test_help_lists_remapped_keys(make_app):
         from tillui.screens.help import bindings_table
 
         table = bindings_table(type(app), app.keymap)
-        keys = [cell for column in table.columns[:1] for cell in column._cells]
+        keys = [cell for column in table.columns[:1] for cell in column.cells]
         assert "k" in keys

@@ -329,7 +329,7 @@ class TillApp(TerminalGuard, App[None]):
         something_to_forget = (
             self.session.lookup is not None
             or len(self.screen_stack) > 1
-            or (isinstance(lookup, LookupScreen) and not lookup.is_empty())
+            or (isinstance(lookup, LookupScreen) and lookup.holds_input())
         )
         if idle >= services.settings.idle_timeout_seconds and not self.claim_in_flight:
             if something_to_forget:

@@ -51,6 +51,7 @@ async def settled(
     """Run until no worker is busy (a worker parked behind a dialog counts as idle) and
     `condition` holds; then let the screen repaint."""
     from textual.screen import ModalScreen
+    from textual.widgets import Input
 
     app = pilot.app
     loop = asyncio.get_running_loop()
@@ -62,6 +63,10 @@ async def settled(
         if loop.time() > deadline:
             raise TimeoutError("the app did not settle")
         await pilot.pause(0.02)
+    # A text cursor blinks twice a second: stopped (hidden), a screenshot cannot depend on how
+    # long the scene took to get here.
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
 
 
@@ -207,11 +212,25 @@ async def till_claims(pilot: Pilot) -> None:
 
 
 async def checker(pilot: Pilot) -> None:
+    from tillui.screens.checker import CheckerScreen
+    from tillui.screens.dialogs.checker_access import CheckerAccessDialog
     from tillui.wiring.demo import DEMO_MANAGER_PIN
 
-    await pilot.app.services()  # type: ignore[attr-defined]
-    await pilot.press("ctrl+o", *DEMO_MANAGER_PIN, "enter")
-    await settled(pilot, lambda: getattr(pilot.app.screen, "view", None) is not None)
+    app = pilot.app
+    await app.services()  # type: ignore[attr-defined]
+    await pilot.press("ctrl+o")
+    await settled(
+        pilot,
+        lambda: (
+            isinstance(app.screen, CheckerAccessDialog)
+            and any(field.has_focus for field in app.screen.query("#checker-pin"))
+        ),
+    )
+    await pilot.press(*DEMO_MANAGER_PIN, "enter")
+    await settled(
+        pilot,
+        lambda: isinstance(app.screen, CheckerScreen) and app.screen.view is not None,
+    )
 
 
 async def checker_reject(pilot: Pilot) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
-    from tillui.api.models import WorkflowRequest, WorkflowRequestPage
+    from tillui.api.models import RetroRequestPage, WorkflowRequest, WorkflowRequestPage
     from tillui.claims.outbox import ClaimRecord, ClaimsOutbox
     from tillui.config.settings import Settings
 
@@ -41,6 +41,10 @@ LOCAL_WORDS = {
 
 
 class HistoryClient(Protocol):
+    async def retro_requests(
+        self, customer_id: int, *, limit: int = 10, offset: int = 0
+    ) -> RetroRequestPage: ...
+
     async def workflow_requests(
         self,
         *,
@@ -59,6 +63,9 @@ class TillClaim:
     record: ClaimRecord
     server: WorkflowRequest | None = None
     """As the workflow list reports it now (None: not found or not asked)."""
+    customer_reason: str = ""
+    """The `reason` of the customer's request for this bill (documents 000/001), read when the
+    workflow answer gives none for a rejected or failed claim."""
 
     @property
     def local_words(self) -> str:
@@ -78,6 +85,8 @@ class TillClaim:
         """The server's reason (rejection message, failure), or why the till refused it."""
         if self.server is not None and (reason := server_reason(self.server)):
             return reason
+        if self.customer_reason:
+            return self.customer_reason
         if self.record.state in ("refused", "unknown"):
             return self.record.error or ""
         return ""
@@ -129,6 +138,7 @@ class TillClaimsHistory:
             except IntouchError as error:
                 problem = f"Server states not refreshed: {error.message}. {error.hint}"
         items = tuple(TillClaim(r, found.get(r.request_id or "")) for r in records)
+        items = await self._with_customer_reasons(items)
         await asyncio.to_thread(self._remember, items)
         return TillClaimsPage(items, index, page_size, total, problem)
 
@@ -156,6 +166,37 @@ class TillClaimsHistory:
             if wanted <= found.keys() or not answer.has_more or not answer.items:
                 break
         return found
+
+    async def _with_customer_reasons(self, items: tuple[TillClaim, ...]) -> tuple[TillClaim, ...]:
+        """Rejected or failed claims without a reason in the workflow answer: the reason from
+        the customer's own list (documented), one call per customer, newest page only."""
+        from tillui.api.errors import IntouchError
+
+        missing = [
+            c
+            for c in items
+            if c.server is not None
+            and (c.server_state or "").lower() in ("rejected", "failed")
+            and not c.reason
+        ]
+        reasons: dict[tuple[int, int], str] = {}
+        for customer_id in sorted({c.record.customer_id for c in missing}):
+            try:
+                page = await self._client.retro_requests(customer_id, limit=LIST_LIMIT)
+            except IntouchError as error:  # the reason is a nicety: the state is shown anyway
+                logger.info("reasons of a customer's requests not read: %s", error.message)
+                continue
+            for request in page.items:
+                if request.transaction_id is not None and request.reason:
+                    reasons.setdefault((customer_id, request.transaction_id), request.reason)
+        return tuple(
+            replace(
+                c, customer_reason=reasons.get((c.record.customer_id, c.record.transaction_id), "")
+            )
+            if any(c is m for m in missing)
+            else c
+            for c in items
+        )
 
     def _remember(self, items: Sequence[TillClaim]) -> None:
         for item in items:

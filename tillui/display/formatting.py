@@ -6,7 +6,7 @@ from decimal import Decimal
 
 
 def format_points(value: float | Decimal | None) -> str:
-    """8500 -> '8,500'; 250.5 -> '250.50' (points may carry decimals, INDEX.md)."""
+    """8500 -> '8,500'; 250.5 -> '250.50' (points may carry decimals: docs/intouch-api.md)."""
     if value is None:
         return "—"
     number = Decimal(str(value))

@@ -1,5 +1,6 @@
 """The embedded Intouch sandbox: a simulator of the endpoints tillui uses, written from the
-documents in api-docs/, served in-process (httpx.ASGITransport) or over loopback HTTP.
+reference summarised in docs/intouch-api.md, served in-process (httpx.ASGITransport) or over
+loopback HTTP.
 
 It must stay independent of `tillui.api`: it is the oracle the client is tested against.
 """

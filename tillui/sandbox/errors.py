@@ -19,7 +19,7 @@ class ErrorSpec:
     message: str
 
 
-# --- Documented (api-docs/000-003 and INDEX.md) -------------------------------------------
+# --- Documented (docs/intouch-api.md) ---------------------------------------------------
 CUSTOMER_NOT_FOUND = ErrorSpec(8015, 404, "Customer not found for the given identifiers")
 IDENTIFIERS_MISSING = ErrorSpec(
     11013, 400, "identifierName, identifierValue, source can not be empty"

@@ -14,7 +14,7 @@ TransactionType = Literal["REGULAR", "NOT_INTERESTED"]
 RetroStatus = Literal["PENDING", "APPROVED", "REJECTED", "SUCCESS", "FAILURE"]
 OPEN_RETRO_STATUSES: frozenset[str] = frozenset({"PENDING", "APPROVED"})
 
-# Workflow states: document 002 shows "AdminTask" while a checker must decide; INDEX.md gives
+# Workflow states: document 002 shows "AdminTask" while a checker must decide; docs/intouch-api.md gives
 # "approved" / "failed" as the outcome of a decision.
 AWAITING_CHECKER = "AdminTask"
 APPROVED = "approved"

@@ -1,4 +1,4 @@
-"""Records -> the JSON shapes of the documents (INDEX.md, documents 001-003)."""
+"""Records -> the JSON shapes of the documents (docs/intouch-api.md; documents 001-003)."""
 
 from __future__ import annotations
 

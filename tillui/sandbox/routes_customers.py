@@ -1,4 +1,4 @@
-"""Customer details and points balance (INDEX.md "Customer details", document 003)."""
+"""Customer details and points balance (docs/intouch-api.md, "Customer details", "Points balance")."""
 
 from __future__ import annotations
 

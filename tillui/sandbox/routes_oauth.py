@@ -1,4 +1,4 @@
-"""OAuth token generation (INDEX.md "Hosts and authentication")."""
+"""OAuth token generation (docs/intouch-api.md, "Hosts and authentication")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Transactions: by bill number, by ID, and the retro PUT (INDEX.md "Transactions")."""
+"""Transactions: by bill number, by ID, and the retro PUT (docs/intouch-api.md, "Transactions")."""
 
 from __future__ import annotations
 

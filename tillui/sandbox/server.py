@@ -205,10 +205,20 @@ def _banner(base_url: str, journal: str | None, faults: str = "") -> str:
     return "\n".join(lines)
 
 
+SANDBOX_EXTRA_NOTE = (
+    "tillui sandbox: serving over HTTP needs uvicorn, which is optional: "
+    "pip install 'tillui[sandbox]' (or, in a checkout, pip install -e '.[sandbox]'). "
+    "`tillui --demo` does not need it."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    import uvicorn
-
+    try:
+        import uvicorn
+    except ImportError:
+        print(SANDBOX_EXTRA_NOTE, file=sys.stderr)
+        return 2
     config = SandboxConfig(
         seed=args.seed,
         auto_approve=not args.no_auto_approve,

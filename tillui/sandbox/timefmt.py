@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timezone
 
 
 def iso_utc_z(moment: datetime) -> str:
-    """Customer/retro-request timestamps: '2025-02-28T06:16:17Z' (documents 001 and INDEX)."""
+    """Customer/retro-request timestamps: '2025-02-28T06:16:17Z' (docs/intouch-api.md, document 001)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

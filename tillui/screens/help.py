@@ -47,9 +47,11 @@ def key_display(keys: str) -> str:
 def bindings_table(
     app_class: type[DOMNode], app_keymap: dict[str, str], *, kiosk: bool = False
 ) -> Table:
-    table = Table(expand=True, box=None, pad_edge=False, show_header=False)
-    table.add_column("Keys", style="bold", width=22)
-    table.add_column("Action")
+    # No padding, a fixed first column and a ratio for the second: the same widths whatever
+    # rich's version (padding and spare width are shared out differently across releases).
+    table = Table(expand=True, box=None, padding=0, show_header=False)
+    table.add_column("Keys", style="bold", width=23)
+    table.add_column("Action", ratio=1)
     owners: list[tuple[str, type[DOMNode]]] = [("Everywhere", app_class)]
     owners += [
         (title, getattr(import_module(module), name))

@@ -108,9 +108,10 @@ class LookupScreen(TillScreen[None]):
         self._set_busy(False)
         self.query_one("#field-mobile", Input).focus()
 
-    def is_empty(self) -> bool:
-        """Nothing typed and no message shown: nothing here for the idle reset to forget."""
-        return not any(field.value for field in self.query(IdentifierInput)) and not (
+    def holds_input(self) -> bool:
+        """Something typed or a message shown: something here for the idle reset to forget.
+        (Not `is_empty`: that is Textual's own DOMNode property.)"""
+        return any(field.value for field in self.query(IdentifierInput)) or bool(
             self.query_one(ErrorPanel).display
         )
 

@@ -180,6 +180,14 @@ class SetupScreen(TillScreen[bool]):
         """(the answers checked, whether the check passed) of the last check."""
 
     def compose(self) -> ComposeResult:
+        from tillui.config.settings import Settings
+
+        # The EU cluster's URLs and the documents' limits, there from the first frame (edit for
+        # other clusters and brands).
+        defaults = {
+            name: str(Settings.model_fields[name].default)
+            for name in ("api_base_url", "workflow_base_url", *INT_FIELDS)
+        }
         yield Static("", classes="screen-title", id="setup-title")
         yield Static(self._intro(), id="setup-intro")
         for number, step in enumerate(STEPS):
@@ -188,6 +196,7 @@ class SetupScreen(TillScreen[bool]):
                     with Horizontal(classes="setup-row", id=f"row-{field.name}"):
                         yield Label(field.label, classes="setup-label")
                         yield Input(
+                            defaults.get(field.name, ""),
                             placeholder=field.placeholder,
                             id=f"setup-{field.name}",
                             password=field.kind == "secret",
@@ -220,10 +229,6 @@ class SetupScreen(TillScreen[bool]):
         return text
 
     def on_mount(self) -> None:
-        from tillui.config.settings import Settings
-
-        for name in ("api_base_url", "workflow_base_url", *INT_FIELDS):  # EU cluster, defaults
-            self._input(name).value = str(Settings.model_fields[name].default)
         self._show_step(0)
 
     # -- steps ---------------------------------------------------------------------------------

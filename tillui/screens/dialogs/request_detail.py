@@ -108,9 +108,10 @@ class RequestDetailScreen(ModalScreen[None]):
         box.border_subtitle = "Esc closes"
 
     def _table(self) -> Table:
-        table = Table(box=None, show_header=False, expand=True, pad_edge=False)
-        table.add_column("Field", style="dim", width=15, no_wrap=True)
-        table.add_column("Value", overflow="fold")
+        # No padding and a ratio: the same widths whatever rich's version.
+        table = Table(box=None, show_header=False, expand=True, padding=0)
+        table.add_column("Field", style="dim", width=17, no_wrap=True)
+        table.add_column("Value", overflow="fold", ratio=1)
         for label, value in detail_rows(self.request, self._clock, claimed_here=self._claimed_here):
             table.add_row(label, value)
         return table
