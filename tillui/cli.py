@@ -118,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_app(args)
         return run_subcommand(args.command, args)
     except SystemExit as exit_:  # --help, --version (0) or a usage error (2), already printed
-        return exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 2
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        print(exit_.code, file=sys.stderr)  # sys.exit("why"), as Python itself would
+        return 1
     except KeyboardInterrupt:
         return 130
 
