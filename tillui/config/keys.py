@@ -51,16 +51,16 @@ def key_infos() -> list[KeyInfo]:
             "The till run when neither --till nor TILLUI_TILL chooses one.",
         )
     ]
-    for kind, field in ENTITY_ID_FIELDS.items():
+    for kind, id_field in ENTITY_ID_FIELDS.items():
         where = (
             "section name [till.<id>]"
             if kind == "till"
             else f'{kind} = "<id>" in [till.<id>] or a parent'
         )
-        infos.append(KeyInfo(field, "text", "", where, settings_help.get(field, "")))
+        infos.append(KeyInfo(id_field, "text", "", where, settings_help.get(id_field, "")))
     for name in OVERRIDABLE_FIELDS:
         field = Settings.model_fields[name]
-        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        default = field.get_default(call_default_factory=True)
         infos.append(
             KeyInfo(
                 name,
