@@ -96,6 +96,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "check the config and secrets files, the API host and credentials, OAuth, the workflow "
         "gateway and token, and the recent-bills journal: one verdict line each",
         till=True,
+        epilog="exit status: 0 every part passed, 1 a connection or the journal failed, "
+        "2 the config or secrets file is unusable",
     )
     add_set_pin_arguments(
         command("set-pin", set_pin, "store the kiosk quit PIN (salted hash) in secrets", till=True)
