@@ -63,6 +63,14 @@ async def _setup(pilot: Any) -> None:
     await settled(pilot)
 
 
+async def _save_anyway(pilot: Any) -> None:
+    from tillui.screens.dialogs.save_anyway import SaveAnywayDialog
+
+    await _setup(pilot)
+    pilot.app.push_screen(SaveAnywayDialog(["FAILED  gateway  refused"]))
+    await settled(pilot)
+
+
 async def _request_detail(pilot: Any) -> None:
     await SCENES["requests"](pilot)
     await pilot.press("down", "enter")
@@ -113,6 +121,7 @@ async def _claim_fields(pilot: Any) -> None:
 SCENE_OF: dict[str, Callable[[Any], Awaitable[None]]] = {
     **SCENES,
     "setup": _setup,
+    "save-anyway": _save_anyway,
     "request-detail": _request_detail,
     "quit-question": _quit_question,
     "kiosk-pin": _kiosk_pin,
@@ -146,6 +155,7 @@ WHERE: dict[str, str] = {
     "CheckerAccessDialog": "checker-access",
     "CheckerScreen": "checker",
     "CheckerDecisionDialog": "checker-reject",
+    "SaveAnywayDialog": "save-anyway",
 }
 
 
