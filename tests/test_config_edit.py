@@ -172,3 +172,71 @@ def test_write_initial_config_refuses_incomplete_answers(
         )
     assert expected in str(caught.value)
     assert not config.exists() and not (tmp_path / "secrets.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "written"),
+    [
+        ("till.T1.kiosk", "yes", "kiosk = true"),
+        ("till.T1.kiosk", "Off", "kiosk = false"),
+        ("till.T1.mask_identifiers", "1", "mask_identifiers = true"),
+        ("defaults.retro_delay_hours", " 6 ", "retro_delay_hours = 6"),
+        ("defaults.read_timeout", "12", "read_timeout = 12.0"),
+        ("defaults.auth_mode", "oauth", 'auth_mode = "oauth"'),
+        ("defaults.program_id", "7", "program_id = 7"),
+        ("till.T1.bills_journal", "/var/pos/bills.jsonl", 'bills_journal = "/var/pos/bills.jsonl"'),
+    ],
+)
+def test_set_converts_to_the_settings_type(
+    config: Path, key: str, value: str, written: str
+) -> None:
+    set_value(config, key, value)
+    assert written in config.read_text()
+    load_config(path=config, env={})  # and the result loads
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (
+            "till.T1.kiosk",
+            "maybe",
+            "'maybe': must be true or false (yes/no, on/off, 1/0 also work)",
+        ),
+        ("defaults.auth_mode", "ldap", "'ldap': must be one of basic, oauth"),
+        ("defaults.read_timeout", "inf", "must be a finite number"),
+        ("defaults.program_id", "seven", "'seven': must be a whole number (or none to clear it)"),
+        ("kiosk", "yes", "needs a section: e.g. defaults.kiosk or till.<id>.kiosk"),
+    ],
+)
+def test_set_refuses_a_value_that_does_not_parse_naming_the_allowed_values(
+    config: Path, key: str, value: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        set_value(config, key, value)
+    assert expected in str(caught.value)
+    assert config.read_text() == ORIGINAL
+
+
+def test_set_none_clears_an_optional_setting(config: Path) -> None:
+    set_value(config, "defaults.program_id", "7")
+    set_value(config, "defaults.program_id", "none")
+    assert "program_id" not in config.read_text()
+    assert load_config(path=config, env={}).settings.program_id is None
+
+
+def test_keys_lists_every_key_with_type_default_and_layer() -> None:
+    from tillui.config.keys import key_infos, keys_table
+    from tillui.config.settings import Settings
+
+    infos = {info.key: info for info in key_infos()}
+    assert set(Settings.model_fields) | set(Secrets.model_fields) | {"default_till"} == set(infos)
+    assert (infos["kiosk"].type, infos["kiosk"].default) == ("true/false", "false")
+    assert infos["auth_mode"].type == "basic|oauth"
+    assert infos["retro_max_age_days"].type == "whole number"
+    assert infos["bills_journal"].type == "path or none"
+    assert infos["theme"].where == "any section, TILLUI_THEME"
+    assert infos["password"].where == "secrets.toml, TILLUI_PASSWORD"
+    table = keys_table().splitlines()
+    assert table[0].split() == ["KEY", "TYPE", "DEFAULT", "SET", "IN"]
+    assert len(table) == len(infos) + 1

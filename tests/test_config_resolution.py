@@ -140,8 +140,18 @@ def test_a_parent_named_nowhere_in_the_chain_is_missing(tmp_path: Path) -> None:
     text = FULL.replace('[till.T1]\nstore = "S1"', '[till.T1]\nstore = "S1"\nzone = "Z9"')
     message = error_of(write(tmp_path, text))
     assert (
-        "[till.T1] concept: missing: name the till's concept in [till.T1] or [store.S1]" in message
-    )
+        "[till.T1] concept: missing: name the till's concept: "
+        'add concept = "<id>" to [till.T1] or [store.S1]; '
+        "the config has no [zone.Z9] section (add it, naming the concept there)"
+    ) in message
+
+
+def test_a_store_without_a_section_is_named_as_missing(tmp_path: Path) -> None:
+    path = write(tmp_path, '[till.T1]\nstore = "S404"\n')
+    message = error_of(path)
+    assert message.startswith(f"{path} [till.T1] zone: missing: name the till's zone")
+    assert 'add zone = "<id>" to [till.T1]' in message
+    assert "the config has no [store.S404] section" in message
 
 
 def test_keymap_merges_per_binding_with_origins(tmp_path: Path) -> None:

@@ -33,8 +33,9 @@ async def open_claim(pilot, mobile: str) -> None:
     await settle(pilot)
     assert isinstance(app.screen, CustomerScreen)
     await pilot.press("c")
+    # With the scan guard on, the key is held back ~60 ms before it counts: wait for its effect.
+    await until(pilot, lambda: isinstance(app.screen, ClaimScreen))
     await settle(pilot)
-    assert isinstance(app.screen, ClaimScreen)
 
 
 def sandbox_state(app):

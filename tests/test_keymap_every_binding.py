@@ -63,6 +63,14 @@ async def _setup(pilot: Any) -> None:
     await settled(pilot)
 
 
+async def _save_anyway(pilot: Any) -> None:
+    from tillui.screens.dialogs.save_anyway import SaveAnywayDialog
+
+    await _setup(pilot)
+    pilot.app.push_screen(SaveAnywayDialog(["FAILED  gateway  refused"]))
+    await settled(pilot)
+
+
 async def _request_detail(pilot: Any) -> None:
     await SCENES["requests"](pilot)
     await pilot.press("down", "enter")
@@ -86,12 +94,50 @@ def _same(fired: tuple[type, str], expected: tuple[type, str]) -> bool:
     return fired[1] == expected[1] and issubclass(fired[0], expected[0])
 
 
+async def _quit_question(pilot: Any) -> None:
+    from tillui.screens.dialogs.confirm_quit import ConfirmQuitDialog, QuitQuestion
+
+    await SCENES["lookup"](pilot)
+    pilot.app.push_screen(ConfirmQuitDialog(QuitQuestion(sending=0, unconfirmed=1)))
+    await settled(pilot, lambda: isinstance(pilot.app.screen, ConfirmQuitDialog))
+
+
+async def _kiosk_pin(pilot: Any) -> None:
+    from tillui.screens.dialogs.pin import PinDialog
+
+    await SCENES["lookup"](pilot)
+    pilot.app.push_screen(PinDialog(lambda pin: False, lambda: 0.0))
+    await settled(pilot, lambda: isinstance(pilot.app.screen, PinDialog))
+
+
+async def _checker_access(pilot: Any) -> None:
+    from tillui.screens.dialogs.checker_access import CheckerAccessDialog
+
+    await SCENES["lookup"](pilot)
+    await pilot.press("ctrl+o")
+    await settled(pilot, lambda: isinstance(pilot.app.screen, CheckerAccessDialog))
+
+
+async def _claim_fields(pilot: Any) -> None:
+    await SCENES["till-claims"](pilot)
+    await pilot.press("enter")
+    await settled(pilot, lambda: type(pilot.app.screen).__name__ == "FieldsDialog")
+
+
 SCENE_OF: dict[str, Callable[[Any], Awaitable[None]]] = {
     **SCENES,
     "setup": _setup,
+    "save-anyway": _save_anyway,
     "request-detail": _request_detail,
     "status-filter": _status_filter,
+    "quit-question": _quit_question,
+    "kiosk-pin": _kiosk_pin,
+    "checker-access": _checker_access,
+    "claim-fields": _claim_fields,
 }
+
+# Scenes built on another's demo (the manager's scenes run the demo with claims waiting).
+DEMO_OF = {"claim-fields": "till-claims", "checker-access": "checker"}
 
 # Where each class's bindings are live: the scene that brings it on screen (and focused).
 WHERE: dict[str, str] = {
@@ -109,6 +155,15 @@ WHERE: dict[str, str] = {
     "SettingsScreen": "settings",
     "HelpScreen": "help",
     "SetupScreen": "setup",
+    "ConfirmQuitDialog": "quit-question",
+    "PinDialog": "kiosk-pin",
+    "TillClaimsScreen": "till-claims",
+    "StateTable": "till-claims",
+    "FieldsDialog": "claim-fields",
+    "CheckerAccessDialog": "checker-access",
+    "CheckerScreen": "checker",
+    "CheckerDecisionDialog": "checker-reject",
+    "SaveAnywayDialog": "save-anyway",
 }
 
 
@@ -126,7 +181,7 @@ async def test_remapping_moves_each_binding_and_only_it(scene: str) -> None:
     ]
     assert bindings
     ours = [_aim(binding.action, owner) for owner, binding in tillui_bindings().values()]
-    app = build_app()
+    app = build_app(DEMO_OF.get(scene, scene))
     run_action = app.run_action
     fired: list[tuple[type, str]] = []
 

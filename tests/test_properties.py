@@ -25,7 +25,8 @@ from tillui.api.retry import RetryPolicy
 from tillui.config.files import ConfigError
 from tillui.config.layers import load_config, parse_document
 from tillui.counter.identifier_types import Identifier
-from tillui.counter.identifiers import check, display, guess_kind, mask
+from tillui.counter.identifiers import check, display, mask
+from tillui.counter.scan_classifier import ScanClassifier
 
 CASES = {
     "identifier_check": 2500,
@@ -69,8 +70,15 @@ def test_identifier_check_either_normalises_or_explains(kind, raw, region) -> No
 
 @cases("identifier_guess_and_mask")
 @given(value=st.text(max_size=80), kind=KINDS)
-def test_guessing_and_masking_never_fail_and_masks_hide(value, kind) -> None:
-    assert guess_kind(value) in ("mobile", "email", "externalId", "cardnumber")
+def test_classifying_and_masking_never_fail_and_masks_hide(value, kind) -> None:
+    assert ScanClassifier.from_patterns().classify(value) in (
+        "mobile",
+        "email",
+        "externalId",
+        "cardnumber",
+        "receipt",
+        "unknown",
+    )
     identifier = Identifier(kind, value)
     masked = mask(identifier)
     assert isinstance(masked, str)

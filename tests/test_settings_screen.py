@@ -110,7 +110,11 @@ async def test_demo_connection_test_reaches_the_sandbox(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(app, pilot, "ctrl+t")
         verdict = await run_test_connection(app, pilot)
-        assert str(verdict.render()).startswith("OK: http://sandbox.demo accepted the credentials")
+        lines = str(verdict.render()).splitlines()
+        parts = {line.split()[1]: line for line in lines if line.split()[:1] != [""]}
+        assert parts["config"].startswith("SKIPPED config   demo")
+        assert parts["api"].startswith("OK      api      http://sandbox.demo accepted the")
+        assert parts["gateway"].startswith("OK      gateway  http://sandbox.demo accepted the")
         assert verdict.has_class("-ok")
 
 
@@ -166,14 +170,14 @@ def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock):
 
 
 @pytest.mark.parametrize(
-    ("password", "verdict_start", "css_class"),
+    ("password", "expected"),
     [
-        (DEMO.password, "OK: {url} accepted the credentials", "-ok"),
-        ("wrong-password", "FAILED: authentication refused by {url}", "-failed"),
+        (DEMO.password, "OK      api      {url} accepted the credentials"),
+        ("wrong-password", "FAILED  api      authentication refused by {url}"),
     ],
 )
 async def test_configured_till_origins_and_connection_test(
-    configured_app, password: str, verdict_start: str, css_class: str
+    configured_app, password: str, expected: str
 ) -> None:
     config, build = configured_app
     with running_sandbox() as url:
@@ -192,10 +196,14 @@ async def test_configured_till_origins_and_connection_test(
 
             verdict = await run_test_connection(app, pilot)
             shown = str(verdict.render())
-            assert shown.startswith(verdict_start.format(url=url))
-            assert verdict.has_class(css_class)
-            if css_class == "-ok":  # no workflow token: lookups work, claims cannot be sent
-                assert "workflow_token is not set" in shown
+            # The same verdicts as `tillui config check`, one line per part.
+            assert f"OK      config   {config}: till T1" in shown
+            assert "OK      secrets  " in shown and "(mode 0600)" in shown
+            assert expected.format(url=url) in shown
+            # No workflow token: the gateway check fails and says what to set, either way.
+            assert "FAILED  gateway  workflow_token is not set" in shown
+            assert "SKIPPED journal" in shown
+            assert verdict.has_class("-failed")
             assert password not in screen_text(app)
 
 

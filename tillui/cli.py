@@ -1,48 +1,99 @@
-"""Command line: run the app (on the sandbox with --demo), the sandbox, config, screenshots.
+"""Command line: the app (on the sandbox with --demo), sandbox, config, screenshots, serve, claims.
 
 Only the standard library is imported here: `tillui --help` and `--version` must not pay for
-Textual, httpx or pydantic.
+Textual, httpx or pydantic. Every subcommand lives in its own module (imported only when run)
+with its own parser; this module knows each by one `SUBCOMMANDS` entry. The global options
+`--till` and `--config` may stand before the subcommand (`tillui --till T1 config show`) or, for
+subcommands that read the configuration, after it (`tillui config show --till T1`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from tillui import __version__
+from tillui.arguments import OneLineParser, non_empty, one_line_error
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    module: str
+    """Its module, whose `main(argv, ...)` runs it and returns the exit code."""
+    help: str
+    reads_config: bool = False
+    """Whether it takes the global --till/--config: then it is run as
+    `main(argv, till=..., config_path=...)`, else as `main(argv)`."""
+
 
 SUBCOMMANDS = {
-    "sandbox": ("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
-    "config": (
+    "sandbox": Subcommand("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
+    "config": Subcommand(
         "tillui.config.command",
-        "path | show | set | check | set-pin — the layered configuration",
+        "path | show | set | keys | check | set-pin — the layered configuration",
+        reads_config=True,
     ),
-    "screenshots": ("tillui.screenshots", "write SVG screenshots of every screen (demo data)"),
-    "serve": ("tillui.serve", "serve the app to a browser (textual-serve; loopback by default)"),
-    "claims": ("tillui.wiring.claims_command", "send | reconcile | list — the claims outbox"),
+    "screenshots": Subcommand(
+        "tillui.screenshots", "write SVG screenshots of every screen (demo data)"
+    ),
+    "serve": Subcommand(
+        "tillui.serve",
+        "serve the app to a browser (textual-serve; loopback by default)",
+        reads_config=True,
+    ),
+    "claims": Subcommand(
+        "tillui.wiring.claims_command",
+        "send | reconcile | list — the claims outbox",
+        reads_config=True,
+    ),
 }
+
+GLOBAL_OPTIONS = ("till", "config")
+"""Options of the till's configuration, for the app and every subcommand that reads it."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    commands = "\n".join(f"  tillui {name:<12} {text}" for name, (_, text) in SUBCOMMANDS.items())
-    parser = argparse.ArgumentParser(
+    commands = "\n".join(f"  tillui {name:<12} {cmd.help}" for name, cmd in SUBCOMMANDS.items())
+    parser = OneLineParser(
         prog="tillui",
         description="Keyboard-only till app for Capillary Intouch loyalty customers.",
-        epilog=f"subcommands:\n{commands}\n\nRun 'tillui SUBCOMMAND --help' for its options.",
+        epilog=f"subcommands:\n{commands}\n\nRun 'tillui SUBCOMMAND --help' for its options."
+        "\nCheck a till's configuration and connection: tillui [--till ID] config check",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tillui {__version__}")
+    _add_global_options(parser)
+    _add_app_options(parser)
+    parser.add_argument(
+        "command", nargs="?", choices=SUBCOMMANDS, metavar="SUBCOMMAND", help=argparse.SUPPRESS
+    )
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--till",
+        type=non_empty,
+        metavar="ID",
+        help="till ID to run as (else TILLUI_TILL, else the config's default)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file (else TILLUI_CONFIG, else the default path)",
+    )
+
+
+def _add_app_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the full-screen app only (not of a subcommand)."""
     parser.add_argument(
         "--demo",
         action="store_true",
         help="run on the embedded sandbox with demo data (no account, no network)",
-    )
-    parser.add_argument(
-        "--till", help="till ID to run as (else TILLUI_TILL, else the config's default)"
-    )
-    parser.add_argument(
-        "--config", type=Path, help="config file (else TILLUI_CONFIG, else the default path)"
     )
     parser.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16-colour terminals")
     parser.add_argument(
@@ -50,21 +101,63 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="kiosk mode: quitting needs the PIN, no settings, identifiers masked",
     )
-    return parser
+
+
+def _app_option_defaults() -> dict[str, object]:
+    """Each app option and its default (an app option given with a subcommand is refused)."""
+    probe = argparse.ArgumentParser(add_help=False)
+    _add_app_options(probe)
+    return vars(probe.parse_args([]))
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in SUBCOMMANDS:
-        from importlib import import_module
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            return run_app(args)
+        return run_subcommand(args.command, args)
+    except SystemExit as exit_:  # --help, --version (0) or a usage error (2), already printed
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        print(exit_.code, file=sys.stderr)  # sys.exit("why"), as Python itself would
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
-        module = import_module(SUBCOMMANDS[argv[0]][0])
-        return int(module.main(argv[1:]) or 0)
-    args = build_parser().parse_args(argv)
-    return run_app(args)
+
+def run_subcommand(name: str, args: argparse.Namespace) -> int:
+    from importlib import import_module
+
+    command = SUBCOMMANDS[name]
+    for option, default in _app_option_defaults().items():
+        if getattr(args, option) != default:
+            flag = f"--{option.replace('_', '-')}"
+            return one_line_error("tillui", f"{flag} is an option of the app, not of `{name}`")
+    given = {option: getattr(args, option) for option in GLOBAL_OPTIONS}
+    if not command.reads_config:
+        for option, value in given.items():
+            if value is not None:
+                return one_line_error("tillui", f"--{option} does not apply to `tillui {name}`")
+        return int(import_module(command.module).main(args.arguments) or 0)
+    run = import_module(command.module).main
+    return int(run(args.arguments, till=given["till"], config_path=given["config"]) or 0)
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from tillui.kiosk import kiosk_from_env
+
+    flags: dict[str, object] = {"theme": args.theme} if args.theme else {}
+    kiosk = args.kiosk or kiosk_from_env()
+    if args.kiosk or (args.demo and kiosk):  # the configured wiring reads TILLUI_KIOSK itself
+        flags["kiosk"] = True
+    if not args.demo:
+        problem = config_problem(args.till, args.config, flags)
+        if problem:  # before the full-screen app: a one-line message on a normal terminal
+            print(f"tillui: config error: {problem}", file=sys.stderr)
+            return 2
     if not has_terminal():
         print(
             "tillui: needs a terminal; over SSH connect with ssh -t "
@@ -72,17 +165,6 @@ def run_app(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from functools import partial
-
-    from tillui.app import TillApp
-    from tillui.kiosk import kiosk_from_env
-    from tillui.logs import configure_logging
-
-    configure_logging()
-    flags: dict[str, object] = {"theme": args.theme} if args.theme else {}
-    kiosk = args.kiosk or kiosk_from_env()
-    if args.kiosk or (args.demo and kiosk):  # the configured wiring reads TILLUI_KIOSK itself
-        flags["kiosk"] = True
     if args.demo:
         from tillui.wiring.demo import demo_services
 
@@ -91,6 +173,10 @@ def run_app(args: argparse.Namespace) -> int:
         from tillui.wiring.configured import configured_services
 
         factory = partial(configured_services, till=args.till, config_path=args.config, flags=flags)
+    from tillui.app import TillApp
+    from tillui.logs import configure_logging
+
+    configure_logging()
     app = TillApp(factory, demo=args.demo, kiosk=kiosk)
     app.run()
     if app.startup_error:
@@ -105,6 +191,21 @@ def has_terminal() -> bool:
     import os
 
     return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+def config_problem(till: str | None, path: Path | None, flags: dict[str, object]) -> str | None:
+    """Why the configuration cannot be used (one line), or None. A missing file is no problem:
+    the app then opens its first-run setup."""
+    from tillui.config.layers import ConfigError, config_exists, default_config_path, load_config
+
+    try:
+        config_path = path or default_config_path()
+        if not config_exists(config_path):
+            return None
+        load_config(path=config_path, till=till, flags=flags)
+    except ConfigError as error:
+        return str(error)
+    return None
 
 
 if __name__ == "__main__":

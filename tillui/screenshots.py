@@ -6,13 +6,14 @@ is what the tests hold the app to.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tillui.arguments import OneLineParser
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -265,7 +266,7 @@ async def capture(name: str, scene: Scene) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tillui screenshots", description=__doc__)
+    parser = OneLineParser(prog="tillui screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("screenshots"), help="folder for the SVGs")
     parser.add_argument(
         "names", nargs="*", help=f"scenes to capture (default: all of {', '.join(SCENES)})"

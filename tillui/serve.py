@@ -12,22 +12,26 @@ import shlex
 import sys
 from pathlib import Path
 
+from tillui.arguments import OneLineParser, non_empty, one_line_error, port_number
+
 DEFAULT_PORT = 8790
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tillui serve",
         description="Serve the till app to a browser (one app per tab), on loopback by default.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}"
+    )
     parser.add_argument(
         "--public-url",
         help="the URL browsers use, when a reverse proxy is in front (e.g. https://till7.example)",
     )
-    parser.add_argument("--till", help="till ID every session runs as")
+    parser.add_argument("--till", type=non_empty, help="till ID every session runs as")
     parser.add_argument("--config", type=Path, help="config file of every session")
     parser.add_argument("--kiosk", action="store_true", help="every session in kiosk mode")
     parser.add_argument("--demo", action="store_true", help="every session on the demo sandbox")
@@ -49,8 +53,16 @@ def app_command(args: argparse.Namespace) -> str:
     return shlex.join(words)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], *, till: str | None = None, config_path: Path | None = None) -> int:
+    """`till` and `config_path`: the global options given before `serve` (`tillui --till T1
+    serve`); the same options after it are accepted too, not both at once."""
     args = build_parser().parse_args(argv)
+    for name, given in (("till", till), ("config", config_path)):
+        mine = getattr(args, name)
+        if given is not None and mine is not None and given != mine:
+            return one_line_error("tillui serve", f"--{name} given twice ({given} and {mine})")
+        if mine is None:
+            setattr(args, name, given)
     try:
         from textual_serve.server import Server
     except ImportError:

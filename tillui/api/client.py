@@ -305,6 +305,13 @@ class IntouchClient:
         )
         return answer.data
 
+    # Sign-in ---------------------------------------------------------------------------------
+
+    async def oauth_token(self) -> IssuedToken:
+        """Generate one OAuth token with the till's key and secret (`tillui config check`);
+        calls made with this client keep their own tokens."""
+        return await self._fetch_oauth_token()
+
     # Plumbing --------------------------------------------------------------------------------
 
     def _get(

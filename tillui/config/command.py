@@ -1,6 +1,7 @@
-"""`tillui config path | show | set | check | set-pin`: see and change the layered configuration.
+"""`tillui config path | show | set | keys | check | set-pin`: see, change and check the
+configuration.
 
-Exit codes: 0 success, 1 the connection check failed, 2 bad configuration or bad usage.
+Exit codes: 0 success, 1 a connection or journal check failed, 2 bad configuration or bad usage.
 No Textual here; the API client is imported only by `check`.
 """
 
@@ -11,8 +12,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tillui.arguments import OneLineParser, non_empty, one_line_error
+from tillui.config.keys import field_docs, keys_table
 from tillui.config.layers import (
     ConfigError,
     ResolvedConfig,
@@ -23,25 +26,28 @@ from tillui.config.set_pin import add_arguments as add_set_pin_arguments
 from tillui.config.set_pin import set_pin
 from tillui.config.settings import Secrets, Settings
 from tillui.config.writing import set_value
-from tillui.counter.identifier_types import Identifier
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-
-PROBE_IDENTIFIER = Identifier("mobile", "919800000001")
-"""Looked up by `check`: whether or not such a customer exists, an answer proves the credentials."""
-NO_CLAIMS_NOTE = "note: workflow_token is not set: lookups work, but retro claims cannot be sent"
+PROG = "tillui config"
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], *, till: str | None = None, config_path: Path | None = None) -> int:
+    """`till` and `config_path` are the global options given before `config` (`tillui --till T1
+    config show`); the same options after the command are accepted too, not both at once."""
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2): argparse has printed why
         return int(exit_.code or 0)
     if args.command is None:
-        parser.print_usage(sys.stderr)
-        return 2
+        return one_line_error(PROG, "a command is needed: path, show, set, keys, check or set-pin")
+    for name, given in (("till", till), ("config", config_path)):
+        mine = getattr(args, name, None)
+        if given is not None and mine is not None and given != mine:
+            return one_line_error(PROG, f"--{name} given twice ({given} and {mine})")
+        if given is not None and not hasattr(args, name):
+            return one_line_error(PROG, f"--{name} does not apply to `{args.command}`")
+        if mine is None and hasattr(args, name):
+            setattr(args, name, given)
     try:
         return int(args.run(args))
     except ConfigError as exc:
@@ -50,15 +56,13 @@ def main(argv: list[str]) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tillui config", description="See and change the layered configuration."
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = OneLineParser(prog=PROG, description="See, change and check the configuration.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     def command(
-        name: str, run: Any, help_text: str, *, till: bool = False
+        name: str, run: Any, help_text: str, *, till: bool = False, **extra: Any
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text, **extra)
         sub.add_argument(
             "--config",
             type=Path,
@@ -66,16 +70,35 @@ def _build_parser() -> argparse.ArgumentParser:
             help="config file (else TILLUI_CONFIG, else the default path)",
         )
         if till:
-            sub.add_argument("--till", help="till ID (else TILLUI_TILL, else default_till)")
+            sub.add_argument(
+                "--till", type=non_empty, help="till ID (else TILLUI_TILL, else default_till)"
+            )
         sub.set_defaults(run=run)
         return sub
 
     command("path", _path, "print the config file and secrets file paths")
     command("show", _show, "every effective setting with where it came from", till=True)
-    setter = command("set", _set, "set one key, e.g. till.T1.retro_max_age_days 14")
+    setter = command(
+        "set",
+        _set,
+        "set one key, e.g. till.T1.retro_max_age_days 14 (the value is converted to the "
+        "key's type; an empty value clears a setting that may be empty)",
+        epilog=f"keys:\n{keys_table()}\n\nSections: defaults, concept.<id>, zone.<id>, "
+        "store.<id>, till.<id> (most specific wins).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     setter.add_argument("key", metavar="SECTION.KEY")
     setter.add_argument("value", metavar="VALUE")
-    command("check", _check, "validate the config, then test the connection", till=True)
+    command("keys", _keys, "every key with its type, default and where it may be set")
+    command(
+        "check",
+        _check,
+        "check the config and secrets files, the API host and credentials, OAuth, the workflow "
+        "gateway and token, and the recent-bills journal: one verdict line each",
+        till=True,
+        epilog="exit status: 0 every part passed, 1 a connection or the journal failed, "
+        "2 the config or secrets file is unusable",
+    )
     add_set_pin_arguments(
         command("set-pin", set_pin, "store the kiosk quit PIN (salted hash) in secrets", till=True)
     )
@@ -170,16 +193,6 @@ def setting_rows(
     return rows
 
 
-def field_docs(model: type[BaseModel]) -> dict[str, str]:
-    """Field name -> its attribute docstring on one line (pydantic keeps them as descriptions,
-    `use_attribute_docstrings`). These docstrings are the user-facing documentation of each key."""
-    return {
-        name: " ".join(field.description.split())
-        for name, field in model.model_fields.items()
-        if field.description
-    }
-
-
 def format_table(rows: list[tuple[str, str, str]]) -> str:
     widths = [max(len(row[column]) for row in rows) for column in range(2)]
     value_width = min(widths[1], 48)  # one long URL or path must not push every origin away
@@ -200,60 +213,43 @@ def _shown(value: object) -> str:
     return text if text and text.isprintable() else repr(text)
 
 
+def _keys(args: argparse.Namespace) -> int:
+    print(keys_table())
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     import asyncio
     import logging
+
+    from tillui.config.check import check_files, check_journal, exit_code, skipped
 
     # The verdict already carries the error and its request ID; without a handler, Python's
     # last-resort handler would print the client's retry warnings to stderr as well.
     api_logger = logging.getLogger("tillui.api")
     if not api_logger.handlers:
         api_logger.addHandler(logging.NullHandler())
-    resolved = load_config(path=args.config, till=args.till)
-    print(f"config OK: till {resolved.till} ({resolved.path})")
-    missing = missing_credentials(resolved.settings, resolved.secrets, resolved.till)
-    if missing:
-        raise ConfigError(missing)
-    ok, verdict = asyncio.run(check_connection(resolved.settings, resolved.secrets))
-    print(verdict)
-    if ok and resolved.secrets.workflow_token is None:
-        print(NO_CLAIMS_NOTE)
-    return 0 if ok else 1
+    verdicts, resolved = check_files(path=args.config, till=args.till)
+    if resolved is None:
+        why = "fix the files first"
+        verdicts += [skipped(part, why) for part in ("api", "oauth", "gateway", "journal")]
+    else:
+        verdicts += asyncio.run(check_connection(resolved.settings, resolved.secrets))
+        verdicts.append(check_journal(resolved.settings.bills_journal))
+    for verdict in verdicts:
+        print(verdict.line)
+    code = exit_code(verdicts)
+    print(
+        "all checks passed"
+        if code == 0
+        else "some checks FAILED: fix what they name, then run again"
+    )
+    return code
 
 
-def missing_credentials(settings: Settings, secrets: Secrets, till: str) -> str | None:
-    """Why the configured auth mode cannot sign in (a one-line hint), or None."""
-    where = f"(env TILLUI_{{}} or [till.{till}] in secrets.toml)"
-    if settings.auth_mode == "basic":
-        if not settings.username:
-            return f"auth_mode is basic but username is empty: set till.{till}.username"
-        if secrets.password is None:
-            return f"auth_mode is basic but no password is set {where.format('PASSWORD')}"
-    elif secrets.oauth_key is None or secrets.oauth_secret is None:
-        return (
-            f"auth_mode is oauth but oauth_key/oauth_secret are not set {where.format('OAUTH_KEY')}"
-        )
-    return None
+async def check_connection(settings: Settings, secrets: Secrets, *, transport: Any = None) -> Any:
+    """The API, OAuth and gateway verdicts (`tillui.config.check.check_connection`); a name of
+    this module so tests can point `check` at a mock transport."""
+    from tillui.config.check import check_connection as run
 
-
-async def check_connection(
-    settings: Settings, secrets: Secrets, *, transport: Any = None
-) -> tuple[bool, str]:
-    """Sign in and make one customer lookup: (success, a one-line verdict). Reusable by the
-    settings screen; `transport` lets tests and the demo point it at the sandbox."""
-    from tillui.api.client import IntouchClient
-    from tillui.api.errors import AuthError, CustomerNotFound, IntouchError, Timeout, Unavailable
-
-    host = settings.api_base_url
-    try:
-        async with IntouchClient(settings, secrets, transport=transport) as client:
-            await client.customer_details([PROBE_IDENTIFIER])
-    except CustomerNotFound:
-        return True, f"OK: {host} accepted the credentials and answered the lookup call"
-    except AuthError as exc:
-        return False, f"FAILED: authentication refused by {host}: {exc}"
-    except (Unavailable, Timeout) as exc:
-        return False, f"FAILED: {host} is unreachable: {exc}"
-    except IntouchError as exc:
-        return False, f"FAILED: {host} answered with an error: {exc}"
-    return True, f"OK: {host} accepted the credentials and answered the lookup call"
+    return await run(settings, secrets, transport=transport)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, get_args
 
@@ -114,6 +114,23 @@ def load_config(
     from tillui.config.secrets import load_secrets, secrets_path_for
 
     env = os.environ if env is None else env
+    resolved = load_settings(path=path, till=till, env=env, flags=flags)
+    secrets, secret_origins = load_secrets(
+        resolved.till, path=secrets_path_for(resolved.path, env), env=env
+    )
+    return replace(resolved, secrets=secrets, origins={**resolved.origins, **secret_origins})
+
+
+def load_settings(
+    *,
+    path: Path | None = None,
+    till: str | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, object] | None = None,
+) -> ResolvedConfig:
+    """`load_config` without reading any secret (its `secrets` are empty): lets `config check`
+    judge the config file and the secrets file separately."""
+    env = os.environ if env is None else env
     path = (path or default_config_path(env)).expanduser().absolute()
     doc = parse_document(read_config_text(path), path)
     till_id, till_origin = _choose_till(doc, till, env)
@@ -133,10 +150,8 @@ def load_config(
         settings = Settings.model_validate({**merged, "keymap": keymap})
     except ValidationError as exc:  # every layer was validated alone; this is a safety net
         raise ConfigError(first_error(exc)[1], path=path) from None
-    secrets, secret_origins = load_secrets(till_id, path=secrets_path_for(path, env), env=env)
-    origins.update(secret_origins)
     origins["till"] = till_origin
-    return ResolvedConfig(settings, secrets, till_id, path, origins)
+    return ResolvedConfig(settings, Secrets(), till_id, path, origins)
 
 
 def parse_document(text: str, path: Path) -> ConfigDocument:
@@ -287,25 +302,35 @@ def till_entries(doc: ConfigDocument, till_id: str) -> list[Entry]:
     chain: list[Section] = [doc.entities["till"][till_id]]
     entries: list[Entry] = [("till_id", till_id, chain[0].name)]
     ids = {"till": till_id}
+    sectionless: list[str] = []  # parents named without a section of their own
     for kind in ("store", "zone", "concept"):
         namer = next((s for s in chain if kind in s.links), None)
         if namer is None:
-            named_by = " or ".join(f"[{s.name}]" for s in chain)
-            raise ConfigError(
-                f"missing: name the till's {kind} in {named_by}",
-                path=doc.path,
-                section=chain[0].name,
-                key=kind,
-            )
+            raise _missing_link(doc, chain, kind, sectionless)
         ids[kind] = namer.links[kind]
         entries.append((ENTITY_ID_FIELDS[kind], ids[kind], namer.name))
         if ids[kind] in doc.entities[kind]:
             chain.append(doc.entities[kind][ids[kind]])
+        else:
+            sectionless.append(f"{kind}.{ids[kind]}")
     layers = [doc.defaults, *(doc.entities[kind].get(ids[kind]) for kind in ENTITY_KINDS)]
     for section in layers:
         if section is not None:
             entries.extend((key, value, section.name) for key, value in section.values.items())
     return entries
+
+
+def _missing_link(
+    doc: ConfigDocument, chain: list[Section], kind: str, sectionless: list[str]
+) -> ConfigError:
+    """The till's `kind` (zone, concept) is named nowhere: say where it could be named, and
+    which named parent has no section at all (a typo in `store = "S1"`, a forgotten section)."""
+    named_by = " or ".join(f"[{s.name}]" for s in chain)
+    reason = f'missing: name the till\'s {kind}: add {kind} = "<id>" to {named_by}'
+    if sectionless:
+        missing = ", ".join(f"[{name}]" for name in sectionless)
+        reason += f"; the config has no {missing} section (add it, naming the {kind} there)"
+    return ConfigError(reason, path=doc.path, section=chain[0].name, key=kind)
 
 
 def _env_layer(env: Mapping[str, str]) -> list[Entry]:

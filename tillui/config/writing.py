@@ -12,21 +12,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tillui.config.files import (
-    ConfigError,
-    atomic_write,
-    parse_scalar,
-    parse_toml,
-    read_config_text,
-)
-from tillui.config.layers import (
-    ENTITY_KINDS,
-    OVERRIDABLE_FIELDS,
-    parse_document,
-    path_fields,
-    till_entries,
-)
-from tillui.config.settings import Secrets, Settings
+from tillui.config.files import ConfigError, atomic_write, parse_toml, read_config_text
+from tillui.config.layers import ENTITY_KINDS, parse_document, till_entries
+from tillui.config.settings import Secrets
 
 
 def write_config(path: Path, text: str) -> None:
@@ -69,25 +57,37 @@ def _table_at(document: Any, parts: tuple[str, ...], path: Path) -> Any:
 def set_value(path: Path, dotted_key: str, value: str) -> None:
     """Set one key (`till.T1.retro_max_age_days`, `defaults.api_base_url`, `default_till`).
 
-    Comments and order are kept. `value` is taken as a TOML scalar when it is one, else as
-    text; a text setting always gets text. The file is left unchanged if the result is invalid.
+    Comments and order are kept. `value` is converted to the setting's type (`yes` -> true for
+    a true/false setting, `14` -> 14 for a number; see `tillui.config.keys`) and refused, naming
+    the allowed values, when it does not parse; an empty value (or `none`) for a setting that may
+    be empty removes the key. The file is left unchanged if the result is invalid.
     """
+    from tillui.config.keys import UNSET, convert_value
+
     try:
         parts = _key_parts_checked(dotted_key)
     except tomllib.TOMLDecodeError:
         raise ConfigError(
-            f"not a key: {dotted_key!r} (expected e.g. till.T1.theme)", path=path
+            f"not a key: {dotted_key!r} (expected e.g. till.T1.theme; see `tillui config keys`)",
+            path=path,
         ) from None
-    parsed = parse_scalar(value)
     leaf = parts[-1]
-    text_valued = "keymap" in parts[:-1] or leaf == "default_till" or leaf in ENTITY_KINDS
-    if leaf in OVERRIDABLE_FIELDS:
-        annotation = Settings.model_fields[leaf].annotation
-        text_valued = annotation is str or leaf in path_fields()
-    if isinstance(parsed, dict) or (text_valued and not isinstance(parsed, str)):
-        parsed = value
+    if len(parts) == 1 and leaf != "default_till":
+        raise ConfigError(
+            f"{leaf!r} needs a section: e.g. defaults.{leaf} or till.<id>.{leaf}",
+            path=path,
+        )
+    try:
+        converted = convert_value(dotted_key, leaf, value, under_keymap="keymap" in parts[:-1])
+    except ConfigError as error:
+        section = ".".join(parts[:-1]) or None
+        raise ConfigError(error.reason, path=path, section=section, key=leaf) from None
     document = _load_for_edit(path)
-    _table_at(document, parts[:-1], path)[leaf] = parsed
+    table = _table_at(document, parts[:-1], path)
+    if converted is UNSET:
+        table.pop(leaf, None)
+    else:
+        table[leaf] = converted
     text = document.as_string()
     parse_document(text, path)  # refuse a bad result before touching the file
     write_config(path, text)
@@ -116,10 +116,14 @@ def write_initial_config(
     username: str,
     secrets: Secrets,
     secrets_path: Path | None = None,
+    bills_journal: str = "",
+    retro_max_age_days: int | None = None,
+    retro_delay_hours: int | None = None,
 ) -> None:
-    """Write the first-run answers: the till (naming its store, zone and concept) becomes
-    `default_till`; hosts and org go to `[defaults]`; the secrets go to the 0600 secrets file
-    (`secrets_path`, by default where `load_config` will look for it)."""
+    """Write the first-run answers: the till (naming its store, zone and concept, its user and
+    journal) becomes `default_till`; hosts, org and the brand's retro limits go to
+    `[defaults]`; the secrets go to the 0600 secrets file (`secrets_path`, by default where
+    `load_config` will look for it)."""
     from tillui.config.secrets import secrets_path_for, write_secrets
 
     if not till_id.strip():
@@ -131,8 +135,10 @@ def write_initial_config(
         ("api_base_url", api_base_url),
         ("workflow_base_url", workflow_base_url),
         ("org_id", org_id),
+        ("retro_max_age_days", retro_max_age_days),
+        ("retro_delay_hours", retro_delay_hours),
     ):
-        if value:
+        if value not in ("", None):
             defaults[key] = value
     till = _table_at(document, ("till", till_id), path)
     for key, value in (
@@ -140,6 +146,7 @@ def write_initial_config(
         ("zone", zone_id),
         ("concept", concept_id),
         ("username", username),
+        ("bills_journal", bills_journal),
     ):
         if value:
             till[key] = value

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from tillui.arguments import OneLineParser, port_number, seconds, whole_number
+
 from .app import create_app
 from .config import SandboxConfig
 from .demo import DEMO
@@ -86,13 +88,13 @@ def running_sandbox(
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tillui sandbox",
         description="Serve the embedded Intouch sandbox (demo data) over loopback HTTP.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
-    parser.add_argument("--seed", type=int, default=42, help="seed of the demo data")
+    parser.add_argument("--port", type=port_number, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--seed", type=whole_number, default=42, help="seed of the demo data")
     parser.add_argument(
         "--no-auto-approve",
         action="store_true",
@@ -104,7 +106,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the demo store's claims wait for a checker (some already do); approvals run 5 s later",
     )
     parser.add_argument(
-        "--latency", type=float, default=0.0, metavar="SECONDS", help="delay added to every request"
+        "--latency",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay added to every request",
     )
     parser.add_argument(
         "--no-dual-eligibility",
@@ -131,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--fault-delay",
-        type=float,
+        type=seconds,
         default=15.0,
         metavar="SECONDS",
         help="how long timeouts and late commits of --faults last (above the till's read "

@@ -20,12 +20,13 @@ from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
+from tillui.widgets.verdicts import VerdictList
 
 if TYPE_CHECKING:
     from tillui.config.command import SettingRow
     from tillui.wiring.services import Services
 
-NOT_TESTED = "Connection not tested yet: press t to sign in and make one lookup."
+NOT_TESTED = "Not checked yet: t checks the files, API, gateway, journal (as config check)."
 
 
 class SettingsScreen(TillScreen[None]):
@@ -38,7 +39,7 @@ class SettingsScreen(TillScreen[None]):
             "test_connection",
             "Test",
             id="settings.test",
-            tooltip="Sign in with these settings and make one lookup",
+            tooltip="Check the files, the API, the workflow gateway and the journal",
         ),
     ]
 
@@ -57,7 +58,7 @@ class SettingsScreen(TillScreen[None]):
         yield Static("", id="settings-help")
         with Horizontal(id="settings-test"):
             yield Spinner(id="settings-testing")
-            yield Static(NOT_TESTED, id="settings-verdict")
+            yield VerdictList(NOT_TESTED, id="settings-verdict")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -125,38 +126,46 @@ class SettingsScreen(TillScreen[None]):
 
     @work(exclusive=True, group="settings-test", exit_on_error=False)
     async def _test_connection(self) -> None:
-        from tillui.config.command import NO_CLAIMS_NOTE, check_connection, missing_credentials
+        import asyncio
+
+        from tillui.config.check import (
+            check_connection,
+            check_files,
+            check_journal,
+            failed,
+            skipped,
+        )
 
         testing = self.query_one("#settings-testing")
-        verdict = self.query_one("#settings-verdict", Static)
-        verdict.remove_class("-ok", "-failed")
-        verdict.update("Testing the connection…")
+        verdict_list = self.query_one("#settings-verdict", VerdictList)
+        verdict_list.say("Checking the files, the API, the workflow gateway and the journal…")
         testing.display = True
         try:
             services = await self.till.services()
             settings, secrets = services.settings, services.secrets
-            missing = missing_credentials(settings, secrets, settings.till_id)
-            if missing:
-                ok, line = False, f"FAILED: {missing}"
+            if services.demo is not None:
+                why = "demo: built-in sandbox settings, no file is read"
+                verdicts = [skipped("config", why), skipped("secrets", why)]
             else:
-                ok, line = await check_connection(
-                    settings,
-                    secrets,
-                    transport=(services.demo.transport if services.demo else None),
+                verdicts, _ = await asyncio.to_thread(
+                    check_files, path=services.config_path, till=settings.till_id
                 )
-                if ok and secrets.workflow_token is None:
-                    line += f"\n{NO_CLAIMS_NOTE}"
+            verdicts += await check_connection(
+                settings,
+                secrets,
+                transport=(services.demo.transport if services.demo else None),
+            )
+            verdicts.append(await asyncio.to_thread(check_journal, settings.bills_journal))
         except Exception as error:  # noqa: BLE001 - a verdict, never a traceback
-            ok, line = False, f"FAILED: {error}"
+            verdicts = [failed("config", f"the check could not run: {error}")]
         finally:
             testing.display = False
-        verdict.update(Text(line))
-        verdict.add_class("-ok" if ok else "-failed")
+        verdict_list.show(verdicts)
 
     def palette_commands(self):
         yield SystemCommand(
             "Test connection",
-            "Sign in with these settings and make one lookup",
+            "Check the files, the API, the workflow gateway and the journal",
             self.action_test_connection,
         )
 

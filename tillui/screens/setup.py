@@ -1,9 +1,12 @@
-"""First run: ask for the essentials, test the connection, write config.toml + secrets.toml.
+"""First run: ask for everything a claim needs, check it, write config.toml + secrets.toml.
 
-Opened by the app when no config file exists (outside --demo). Saving writes through
-`tillui.config.writing.write_initial_config` (secrets to the 0600 file) and dismisses the screen,
-after which the app loads its services from the new files. Leaving any other way quits the app
-with a note on what to do, since nothing can work without a configuration.
+Opened by the app when no config file exists (outside --demo). Five steps at 80x24: the till's
+IDs, the Intouch hosts and org, the sign-in, the claims (journal, retro limits), then the check
+and save. Enter moves on (checking the step's fields), Esc goes back a step and never quits;
+Ctrl+Q leaves with a note on what to do. The check is `tillui config check`'s own (API, OAuth,
+gateway, journal); a configuration whose check failed is saved only when "Save anyway" is
+chosen in a dialog. Saving writes through `tillui.config.writing.write_initial_config` (secrets
+to the 0600 file) and dismisses the screen, after which the app loads its services.
 """
 
 from __future__ import annotations
@@ -17,24 +20,27 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from tillui.display.formatting import INVALID_MARK, invalid_text
 from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
+from tillui.widgets.verdicts import VerdictList
 
 if TYPE_CHECKING:
+    from tillui.config.check import Verdict
     from tillui.config.settings import Secrets, Settings
 
-FieldKind = Literal["id", "url", "text", "secret", "optional_secret"]
+FieldKind = Literal["id", "url", "text", "secret", "path", "count"]
 
 QUIT_NOTE = (
     "tillui is not set up yet, so it closed. Run `tillui` again to set up this till, "
     "`tillui --demo` to try it on demo data, or `tillui config path` to see where the "
     "configuration goes (TILLUI_CONFIG or --config choose another file)."
 )
+NOT_CHECKED = "Not checked yet: Ctrl+R (F5) checks the API, the workflow gateway and the journal."
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,17 @@ class SetupField:
     label: str
     kind: FieldKind
     placeholder: str = ""
+    optional: bool = False
 
 
-SECTIONS: tuple[tuple[str, tuple[SetupField, ...]], ...] = (
-    (
+@dataclass(frozen=True)
+class Step:
+    title: str
+    fields: tuple[SetupField, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
         "This till",
         (
             SetupField("till_id", "Till ID", "id", "e.g. 50682289"),
@@ -56,8 +69,8 @@ SECTIONS: tuple[tuple[str, tuple[SetupField, ...]], ...] = (
             SetupField("concept_id", "Concept ID", "id", "e.g. 50678331"),
         ),
     ),
-    (
-        "Intouch",
+    Step(
+        "Intouch cluster",
         (
             SetupField(
                 "api_base_url", "API base URL", "url", "https://<cluster>.api.capillarytech.com"
@@ -71,30 +84,40 @@ SECTIONS: tuple[tuple[str, tuple[SetupField, ...]], ...] = (
             SetupField("org_id", "Org ID", "id", "e.g. 50672"),
         ),
     ),
-    (
+    Step(
         "Sign-in",
         (
             SetupField("username", "Till username", "text", "e.g. store.server"),
             SetupField("password", "Password", "secret"),
-            SetupField(
-                "workflow_token",
-                "Workflow token",
-                "optional_secret",
-                "optional; needed to send claims",
-            ),
+            SetupField("workflow_token", "Workflow token", "secret", "JWT that sends claims"),
         ),
     ),
+    Step(
+        "Claims",
+        (
+            SetupField(
+                "bills_journal",
+                "Bills journal",
+                "path",
+                "optional: the POS's recent-bills file",
+                optional=True,
+            ),
+            SetupField("retro_max_age_days", "Max bill age", "count", "days"),
+            SetupField("retro_delay_hours", "Delay (hours)", "count", "before registration"),
+        ),
+    ),
+    Step("Check and save", ()),
 )
-FIELDS: tuple[SetupField, ...] = tuple(field for _, fields in SECTIONS for field in fields)
-CONNECTION_FIELDS = ("api_base_url", "username", "password")
-"""What the connection test needs (it signs in and makes one lookup)."""
+FIELDS: tuple[SetupField, ...] = tuple(field for step in STEPS for field in step.fields)
+SECRET_FIELDS = ("password", "workflow_token")
+INT_FIELDS = ("retro_max_age_days", "retro_delay_hours")
 
 
-def field_error(kind: FieldKind, value: str) -> str | None:
+def field_error(kind: FieldKind, value: str, *, optional: bool = False) -> str | None:
     """Why a typed value cannot be used (a few words for the note beside the field), or None."""
     value = value.strip()
     if not value:
-        return None if kind == "optional_secret" else "needed"
+        return None if optional else "needed"
     if kind == "id" and any(char.isspace() or not char.isprintable() for char in value):
         return "no spaces"
     if kind == "url":
@@ -105,6 +128,10 @@ def field_error(kind: FieldKind, value: str) -> str | None:
             return "a URL: https://host"
         if parts.query or parts.fragment:
             return "no ?query or #part"
+    if kind == "count" and (not value.isdigit() or len(value) > 6):
+        return "a whole number"
+    if kind == "path" and not Path(value).expanduser().is_absolute():
+        return "a full path: /…"
     return None
 
 
@@ -114,13 +141,25 @@ class SetupScreen(TillScreen[bool]):
     CSS_PATH = stylesheet("setup.tcss")
     AUTO_FOCUS = "#setup-till_id"
     BINDINGS = [
-        Binding("escape", "quit_setup", "Quit setup", id="setup.quit"),
+        Binding("escape", "back", "Back", id="setup.back"),
+        # Priority: the focus moves before the next key is delivered, so a fast Tab-then-type
+        # cannot put the first letter in the field being left.
+        Binding("tab,down", "next_field", "Next field", id="setup.next", show=False, priority=True),
+        Binding(
+            "shift+tab,up",
+            "previous_field",
+            "Previous field",
+            id="setup.previous",
+            show=False,
+            priority=True,
+        ),
+        Binding("enter", "enter", "Next", id="setup.enter", priority=True),
         Binding(
             "ctrl+r,f5",
-            "test_connection",
-            "Test",
+            "check",
+            "Check",
             id="setup.test",
-            tooltip="Sign in with these answers and make one lookup",
+            tooltip="Sign in, read the workflow gateway and the journal with these answers",
         ),
         Binding(
             "ctrl+o,f9",
@@ -129,45 +168,52 @@ class SetupScreen(TillScreen[bool]):
             id="setup.save",
             tooltip="Write config.toml and secrets.toml, then start",
         ),
-        Binding("down", "app.focus_next", "Next field", id="setup.next", show=False),
-        Binding("up", "app.focus_previous", "Previous field", id="setup.previous", show=False),
+        Binding("ctrl+q", "quit_setup", "Quit", id="setup.quit"),
     ]
     settings_ready = False  # the settings screen would have nothing to show yet
 
     def __init__(self, config_path: Path) -> None:
         super().__init__()
         self.config_path = config_path
+        self.step = 0
         self._finished = False
+        self._checked: tuple[tuple[str, ...], bool] | None = None
+        """(the answers checked, whether the check passed) of the last check."""
 
     def compose(self) -> ComposeResult:
         from tillui.config.settings import Settings
 
-        # The EU cluster's URLs, there from the first frame (edit for other clusters).
+        # The EU cluster's URLs and the documents' limits, there from the first frame (edit for
+        # other clusters and brands).
         defaults = {
             name: str(Settings.model_fields[name].default)
-            for name in ("api_base_url", "workflow_base_url")
+            for name in ("api_base_url", "workflow_base_url", *INT_FIELDS)
         }
-        yield Static("Set up this till", classes="screen-title", id="setup-title")
+        yield Static("", classes="screen-title", id="setup-title")
         yield Static(self._intro(), id="setup-intro")
-        with Vertical(id="setup-form"):
-            for title, fields in SECTIONS:
-                yield Static(title, classes="setup-section")
-                for field in fields:
+        for number, step in enumerate(STEPS):
+            with Vertical(classes="setup-step", id=f"step-{number}"):
+                for field in step.fields:
                     with Horizontal(classes="setup-row", id=f"row-{field.name}"):
                         yield Label(field.label, classes="setup-label")
                         yield Input(
                             defaults.get(field.name, ""),
                             placeholder=field.placeholder,
                             id=f"setup-{field.name}",
-                            password=field.kind in ("secret", "optional_secret"),
+                            password=field.kind == "secret",
                         )
                         yield Static("", classes="setup-note", id=f"note-{field.name}")
+                if not step.fields:
+                    yield Static(
+                        "Check these answers against Intouch, then save them.", id="setup-ready"
+                    )
+                    with Horizontal(id="setup-buttons"):
+                        yield Button("Check (^r)", id="setup-check-button", compact=True)
+                        yield Button("Save (^o)", id="setup-save-button", compact=True)
+        yield Static("", id="setup-step-note")
         with Horizontal(id="setup-test"):
             yield Spinner(id="setup-testing")
-            yield Static(
-                "Ctrl+R (F5) tests the connection; Ctrl+O (F9) saves and starts.",
-                id="setup-verdict",
-            )
+            yield VerdictList(NOT_CHECKED, id="setup-verdict")
         yield ErrorPanel(id="setup-error")
         yield Footer(compact=True)
 
@@ -183,6 +229,88 @@ class SetupScreen(TillScreen[bool]):
         text.append(" (owner-only).", style="dim")
         return text
 
+    def on_mount(self) -> None:
+        self._show_step(0)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _show_step(self, number: int, *, focus: Input | None = None) -> None:
+        self.step = number
+        for index in range(len(STEPS)):
+            self.query_one(f"#step-{index}").display = index == number
+        self.query_one("#setup-title", Static).update(
+            f"Set up this till — step {number + 1} of {len(STEPS)}: {STEPS[number].title}"
+        )
+        self.query_one("#setup-step-note", Static).update("")
+        fields = STEPS[number].fields
+        if focus is not None:
+            self.set_focus(focus)
+        elif fields:
+            self.set_focus(self._input(fields[0].name))
+        else:
+            button = "#setup-save-button" if self._passed() else "#setup-check-button"
+            self.set_focus(self.query_one(button))
+            if not self._current_check_is_fresh():
+                self.action_check()
+
+    def _step_of(self, name: str) -> int:
+        return next(n for n, step in enumerate(STEPS) if any(f.name == name for f in step.fields))
+
+    def action_back(self) -> None:
+        if self.step == 0:
+            self.query_one("#setup-step-note", Static).update(
+                Text("This is the first step. Ctrl+Q leaves without saving.", style="dim")
+            )
+            return
+        self._show_step(self.step - 1)
+
+    def _forward(self) -> None:
+        if self._check_fields(tuple(field.name for field in STEPS[self.step].fields)):
+            if self.step == self._step_of("bills_journal") and not self._journal_ok():
+                return
+            self._show_step(self.step + 1)
+
+    def _journal_ok(self) -> bool:
+        """Check the journal path typed (when one is): readable, last lines parse."""
+        from tillui.config.check import check_journal
+
+        path = self._value("bills_journal")
+        if not path:
+            return True
+        verdict = check_journal(Path(path).expanduser())
+        note = self.query_one("#setup-step-note", Static)
+        note.update(Text(verdict.line, style="green" if verdict.passed else "bold red"))
+        if not verdict.passed:
+            self.set_focus(self._input("bills_journal"))
+        return verdict.passed
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+            return
+        fields = [field.name for field in STEPS[self.step].fields]
+        name = _field_name(focused)
+        if name in fields and name != fields[-1]:
+            # At once (Widget.focus waits a turn): the next key typed must land in the next field.
+            self.set_focus(self._input(fields[fields.index(name) + 1]))
+        else:
+            self._forward()
+
+    @on(Button.Pressed, "#setup-check-button")
+    def _check_pressed(self) -> None:
+        self.action_check()
+
+    @on(Button.Pressed, "#setup-save-button")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
     # -- inline validation ---------------------------------------------------------------------
 
     def _input(self, name: str) -> Input:
@@ -194,7 +322,7 @@ class SetupScreen(TillScreen[bool]):
     def _mark(self, field: SetupField, *, report_empty: bool) -> bool:
         """Show the field's problem beside it; True when it is usable."""
         value = self._input(field.name).value
-        error = field_error(field.kind, value)
+        error = field_error(field.kind, value, optional=field.optional)
         shown = error if (value.strip() or report_empty) else None
         note = self.query_one(f"#note-{field.name}", Static)
         row = self.query_one(f"#row-{field.name}")
@@ -211,22 +339,21 @@ class SetupScreen(TillScreen[bool]):
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
         field = _field_of(event.input)
-        if field is not None:
+        if field is not None and self.is_attached:
             self._mark(field, report_empty=True)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    def _check(self, names: tuple[str, ...]) -> bool:
-        """Mark every named field; focus the first bad one. True when all are usable."""
+    def _check_fields(self, names: tuple[str, ...]) -> bool:
+        """Mark every named field; show the step of the first bad one and focus it."""
         first_bad: Input | None = None
         for field in FIELDS:
             if field.name in names and not self._mark(field, report_empty=True):
                 first_bad = first_bad or self._input(field.name)
         if first_bad is not None:
-            first_bad.focus()
+            step = self._step_of(_field_name(first_bad) or "")
+            if step != self.step:
+                self._show_step(step, focus=first_bad)
+            else:
+                self.set_focus(first_bad)
         return first_bad is None
 
     # -- answers -> settings -------------------------------------------------------------------
@@ -236,56 +363,93 @@ class SetupScreen(TillScreen[bool]):
 
         from tillui.config.settings import Secrets, Settings
 
-        values = {field.name: self._value(field.name) for field in FIELDS}
-        password, token = values.pop("password"), values.pop("workflow_token")
+        values: dict[str, object] = {field.name: self._value(field.name) for field in FIELDS}
         secrets = Secrets(
-            password=SecretStr(password) if password else None,
-            workflow_token=SecretStr(token) if token else None,
+            **{name: SecretStr(str(value)) for name in SECRET_FIELDS if (value := values.pop(name))}
         )
-        for name in ("api_base_url", "workflow_base_url"):
+        for name in ("api_base_url", "workflow_base_url", "bills_journal", *INT_FIELDS):
             if not values[name]:
-                del values[name]  # the model's default, not an empty URL (test before filling all)
+                del values[name]  # the model's default (a check before every field is filled)
+        for name in INT_FIELDS:
+            if name in values:
+                values[name] = int(str(values[name]))
         return Settings.model_validate(values), secrets
+
+    def _snapshot(self) -> tuple[str, ...]:
+        return tuple(self._input(field.name).value for field in FIELDS)
+
+    def _current_check_is_fresh(self) -> bool:
+        return self._checked is not None and self._checked[0] == self._snapshot()
+
+    def _passed(self) -> bool:
+        return self._current_check_is_fresh() and self._checked is not None and self._checked[1]
 
     # -- actions -------------------------------------------------------------------------------
 
-    def action_test_connection(self) -> None:
-        if self._check(CONNECTION_FIELDS):
-            self._test_connection()
+    def action_check(self) -> None:
+        if self._check_fields(tuple(field.name for field in FIELDS)):
+            self._run_check()
         else:
-            self._verdict(
-                f"Fill in the fields marked {INVALID_MARK} to test the connection.", ok=False
+            self.query_one(VerdictList).say(
+                f"Fill in the fields marked {INVALID_MARK} to check the connection.", failed=True
             )
 
     @work(exclusive=True, group="setup-test", exit_on_error=False)
-    async def _test_connection(self) -> None:
-        from tillui.config.command import check_connection
+    async def _run_check(self, then_save: bool = False) -> None:
+        from tillui.config.check import check_connection, check_journal, failed
 
+        verdict_list = self.query_one(VerdictList)
         testing = self.query_one("#setup-testing")
-        self._verdict("Testing the connection…", ok=None)
+        verdict_list.say("Checking the API, the workflow gateway and the journal…")
         testing.display = True
+        snapshot = self._snapshot()
         try:
             settings, secrets = self._answers()
-            ok, line = await check_connection(settings, secrets)
+            verdicts: list[Verdict] = await check_connection(settings, secrets)
+            verdicts.append(check_journal(settings.bills_journal))
         except Exception as error:  # noqa: BLE001 - a verdict, never a traceback
-            ok, line = False, f"FAILED: {error}"
+            verdicts = [failed("api", f"the check could not run: {error}")]
         finally:
             testing.display = False
-        self._verdict(line, ok=ok)
+        verdict_list.show(verdicts)
+        passed = all(verdict.passed for verdict in verdicts)
+        self._checked = (snapshot, passed)
+        if passed and self.step == len(STEPS) - 1:
+            self.set_focus(self.query_one("#setup-save-button"))
+        if then_save:
+            self._after_check_save(verdicts)
 
-    def _verdict(self, line: str, *, ok: bool | None) -> None:
-        verdict = self.query_one("#setup-verdict", Static)
-        verdict.update(Text(line))
-        verdict.set_class(ok is True, "-ok")
-        verdict.set_class(ok is False, "-failed")
+    def _after_check_save(self, verdicts: list[Verdict]) -> None:
+        if self._passed():
+            self._save()
+            return
+        from tillui.screens.dialogs.save_anyway import SaveAnywayDialog
+
+        failures = [verdict.line for verdict in verdicts if not verdict.passed]
+
+        def answered(save_anyway: bool | None) -> None:
+            if save_anyway:
+                self._save()
+            else:
+                self.query_one(ErrorPanel).show_message(
+                    "Not saved: the check failed", "Fix what the check names, then save again."
+                )
+
+        self.app.push_screen(SaveAnywayDialog(failures), answered)
 
     def action_save(self) -> None:
         panel = self.query_one(ErrorPanel)
-        if not self._check(tuple(field.name for field in FIELDS)):
+        if not self._check_fields(tuple(field.name for field in FIELDS)):
             panel.show_message(f"Fix the fields marked {INVALID_MARK}", "Nothing was saved.")
             return
+        if self.step == self._step_of("bills_journal") and not self._journal_ok():
+            panel.show_message("Fix the journal path (or leave it empty)", "Nothing was saved.")
+            return
         panel.clear()
-        self._save()
+        if self._passed():
+            self._save()
+        else:
+            self._run_check(then_save=True)
 
     @work(exclusive=True, group="setup-save", exit_on_error=False)
     async def _save(self) -> None:
@@ -294,6 +458,7 @@ class SetupScreen(TillScreen[bool]):
         from tillui.config.writing import write_initial_config
 
         settings, secrets = self._answers()
+        journal = self._value("bills_journal")
         try:
             await asyncio.to_thread(
                 write_initial_config,
@@ -307,6 +472,9 @@ class SetupScreen(TillScreen[bool]):
                 org_id=settings.org_id,
                 username=settings.username,
                 secrets=secrets,
+                bills_journal=str(Path(journal).expanduser()) if journal else "",
+                retro_max_age_days=settings.retro_max_age_days,
+                retro_delay_hours=settings.retro_delay_hours,
             )
         except Exception as error:  # noqa: BLE001 - ConfigError and OS errors alike: shown
             self.query_one(ErrorPanel).show_message(
@@ -329,6 +497,12 @@ class SetupScreen(TillScreen[bool]):
             self.app.exit(return_code=2, message=QUIT_NOTE)
 
 
+def _field_name(widget: object) -> str | None:
+    if not isinstance(widget, Input):
+        return None
+    return (widget.id or "").removeprefix("setup-") or None
+
+
 def _field_of(widget: Input) -> SetupField | None:
-    name = (widget.id or "").removeprefix("setup-")
+    name = _field_name(widget)
     return next((field for field in FIELDS if field.name == name), None)

@@ -22,8 +22,8 @@ class StateTable(DataTable[Text | str], inherit_bindings=False):
     """Row cursor only; page keys and Enter are left to the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Cursor up", show=False, id="state_table.up"),
-        Binding("down", "cursor_down", "Cursor down", show=False, id="state_table.down"),
+        Binding("up", "cursor_up", "Cursor up", show=False, id="state_table.cursor_up"),
+        Binding("down", "cursor_down", "Cursor down", show=False, id="state_table.cursor_down"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "state-table--waiting",

@@ -18,22 +18,32 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tillui.arguments import (
+    OneLineParser,
+    amount_text,
+    non_empty,
+    one_line_error,
+    positive_id,
+)
+
 if TYPE_CHECKING:
     from tillui.claims.outbox import ClaimRecord
     from tillui.claims.service import ClaimOutcome
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tillui claims", description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="tillui claims", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, help="config file (else TILLUI_CONFIG)")
-    parser.add_argument("--till", help="till ID (else TILLUI_TILL, else the config's default)")
+    parser.add_argument(
+        "--till", type=non_empty, help="till ID (else TILLUI_TILL, else the config's default)"
+    )
     parser.add_argument("--outbox", type=Path, help="the outbox file (else the till's own)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     send = commands.add_parser("send", help="claim one bill for one customer (stored first)")
-    send.add_argument("--customer", type=int, required=True)
-    send.add_argument("--transaction", type=int, required=True)
+    send.add_argument("--customer", type=positive_id, required=True)
+    send.add_argument("--transaction", type=positive_id, required=True)
     send.add_argument("--bill", required=True, help="the bill number")
-    send.add_argument("--amount", required=True)
+    send.add_argument("--amount", type=amount_text, required=True)
     send.add_argument("--notes", default="")
     reconcile = commands.add_parser("reconcile", help="check unsettled claims with Intouch")
     reconcile.add_argument(
@@ -45,8 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None, *, till: str | None = None, config_path: Path | None = None
+) -> int:
+    """`till` and `config_path`: the global options given before `claims` (`tillui --till T1
+    claims list`); the same options after it are accepted too, not both at once."""
     args = _parser().parse_args(argv)
+    for name, given in (("till", till), ("config", config_path)):
+        mine = getattr(args, name)
+        if given is not None and mine is not None and given != mine:
+            return one_line_error("tillui claims", f"--{name} given twice ({given} and {mine})")
+        if mine is None:
+            setattr(args, name, given)
     from tillui.config.files import ConfigError
     from tillui.logs import configure_logging
 
