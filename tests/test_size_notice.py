@@ -39,3 +39,20 @@ async def test_80x24_shows_no_notice_and_resizing_brings_it(make_app) -> None:
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not notice_shown(app)
+
+
+async def test_textuals_own_screens_get_the_notice_too(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await services_ready(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+        assert not notice_shown(app)
+        await pilot.resize_terminal(60, 16)
+        await pilot.pause()
+        assert notice_shown(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LookupScreen" and not notice_shown(app)
