@@ -378,6 +378,9 @@ def main() -> int:
         "--crowd", type=int, default=50, help="tills for the crowd figure (0: skip)"
     )
     parser.add_argument("--quick", action="store_true", help="3 runs, 10 tills: a smoke test")
+    parser.add_argument(
+        "--only", nargs="*", help="run only these steps: start-up interaction idle slow crowd"
+    )
     args = parser.parse_args()
     runs, count = (3, min(10, args.crowd)) if args.quick else (args.runs, args.crowd)
     started = time.perf_counter()
@@ -417,12 +420,14 @@ def main() -> int:
         steps = [
             ("start-up", lambda: start_up(programs, runs, figures)),
             ("interaction", lambda: interaction(programs, max(2, runs // 2), 4, figures)),
-            ("idle without blink", lambda: idle_without_blink(programs, figures)),
-            ("slow server", lambda: slow_server(folder, runs, figures)),
+            ("idle", lambda: idle_without_blink(programs, figures)),
+            ("slow", lambda: slow_server(folder, runs, figures)),
         ]
         if count:
             steps.append(("crowd", lambda: crowd(programs, count, figures)))
         for name, step in steps:
+            if args.only and name not in args.only:
+                continue
             print(f"… {name} ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
             try:
                 step()

@@ -14,11 +14,12 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.footer import TillFooter
 from tillui.widgets.request_pager import (
     PAGE_SIZE,
     STATUSES,
@@ -92,7 +93,7 @@ class RequestsScreen(TillScreen[None]):
         yield ErrorPanel(id="requests-error")
         yield RequestsTable(self.till.clock, id="requests-table")
         yield Static("", id="requests-empty")
-        yield Footer(compact=True)
+        yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
         lookup = self.till.session.lookup
