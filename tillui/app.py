@@ -63,6 +63,7 @@ class TillApp(App[None]):
         clock: Clock | None = None,
         demo: bool = False,
         warm_up_validators: bool = True,
+        freeze_when_loaded: bool = False,
     ) -> None:
         super().__init__()
         self.clock: Clock = clock or SystemClock()
@@ -71,6 +72,7 @@ class TillApp(App[None]):
         self.keymap: dict[str, str] = {}
         self._services_factory = services_factory
         self._warm_up_validators = warm_up_validators
+        self._freeze_when_loaded = freeze_when_loaded
         self._services: Services | None = None
         self._services_error: str | None = None
         self._services_loaded = asyncio.Event()
@@ -117,10 +119,12 @@ class TillApp(App[None]):
         self.push_screen(SetupScreen(first_run.path), lambda _saved: self._start_loading_services())
 
     def _services_done(self, services: Services) -> None:
-        # What is loaded by now (Textual, the client, the screens) lives as long as the app: out
-        # of the collector's sight, a full collection no longer walks it (~30-100 ms, landing
-        # in the middle of a lookup every other lookup).
-        gc.freeze()
+        if self._freeze_when_loaded:
+            # What is loaded by now (Textual, the client, the screens) lives as long as the
+            # process: out of the collector's sight, a full collection no longer walks it
+            # (30-100 ms, which landed in the middle of every other lookup). Only for the one
+            # app of a process (the CLI): a test process would keep every earlier app.
+            gc.freeze()
         self._services = services
         self._services_loaded.set()
         self._apply_settings(services.settings)

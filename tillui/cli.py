@@ -70,7 +70,7 @@ def run_app(args: argparse.Namespace) -> int:
         from tillui.wiring.configured import configured_services
 
         factory = partial(configured_services, till=args.till, config_path=args.config, flags=flags)
-    app = TillApp(factory, demo=args.demo)
+    app = TillApp(factory, demo=args.demo, freeze_when_loaded=True)
     app.run()
     if app.startup_error:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
