@@ -103,14 +103,16 @@ class TillApp(App[None]):
         except Exception as error:  # noqa: BLE001 - any failure becomes a one-line message
             self.call_from_thread(self._services_failed, _one_line(error))
             return
+        self.call_from_thread(self._services_done, services)
+        # Ready first, then what makes the first lookup quick (the validators' data, the next
+        # screens' modules): a lookup typed meanwhile imports what it needs itself.
         if self._warm_up_validators:
             from tillui.counter.identifiers import warm_up
 
             warm_up()
-        # So the first lookup does not pay for importing the next screens.
         for module in WARM_SCREENS:
             import_module(module)
-        self.call_from_thread(self._services_done, services)
+        self.call_from_thread(self._warmed_up)
 
     def _open_setup(self, first_run: FirstRunNeeded) -> None:
         """No config file yet: ask for one, then load the services again with the same factory."""
@@ -118,13 +120,15 @@ class TillApp(App[None]):
 
         self.push_screen(SetupScreen(first_run.path), lambda _saved: self._start_loading_services())
 
-    def _services_done(self, services: Services) -> None:
+    def _warmed_up(self) -> None:
         if self._freeze_when_loaded:
             # What is loaded by now (Textual, the client, the screens) lives as long as the
             # process: out of the collector's sight, a full collection no longer walks it
             # (30-100 ms, which landed in the middle of every other lookup). Only for the one
             # app of a process (the CLI): a test process would keep every earlier app.
             gc.freeze()
+
+    def _services_done(self, services: Services) -> None:
         self._services = services
         self._services_loaded.set()
         self._apply_settings(services.settings)

@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from functools import partial
 
+    from tillui.wiring.lean import skip_unused_imports
+
+    skip_unused_imports()
     from tillui.app import TillApp
     from tillui.logs import configure_logging
 
