@@ -35,6 +35,20 @@ if TYPE_CHECKING:
     from tillui.wiring.services import Services, ServicesFactory
 
 CUSTOMER_SCREEN = "customer"
+# The background load, one import at a time: the thread holds the interpreter for each step, so
+# between steps it can stand aside while the cashier types (see `_load_services`).
+LOAD_STEPS = (
+    "httpx",
+    "pydantic",
+    "tillui.config.settings",
+    "tillui.api.models",
+    "tillui.api.client",
+    "tillui.config.layers",
+    "tillui.claims.service",
+)
+TYPING_PAUSE = 0.2
+"""Seconds after a key during which the load does not start its next step (unless a lookup
+is already waiting for it)."""
 WARM_SCREENS = (
     "tillui.screens.customer",
     "tillui.screens.claim",
@@ -77,6 +91,8 @@ class TillApp(App[None]):
         self._services_error: str | None = None
         self._services_loaded = asyncio.Event()
         self._last_activity = time.monotonic()
+        self._last_key = 0.0
+        self._services_wanted = False
         self.scan_guard = ScanGuard(self, self)
 
     # -- start-up -----------------------------------------------------------------------------
@@ -96,6 +112,10 @@ class TillApp(App[None]):
         from tillui.wiring.configured import FirstRunNeeded
 
         try:
+            for module in LOAD_STEPS:
+                self._stand_aside_while_typing()
+                import_module(module)
+            self._stand_aside_while_typing()
             services = self._services_factory()
         except FirstRunNeeded as first_run:
             self.call_from_thread(self._open_setup, first_run)
@@ -107,12 +127,20 @@ class TillApp(App[None]):
         # Ready first, then what makes the first lookup quick (the validators' data, the next
         # screens' modules): a lookup typed meanwhile imports what it needs itself.
         if self._warm_up_validators:
+            self._stand_aside_while_typing()
             from tillui.counter.identifiers import warm_up
 
             warm_up()
         for module in WARM_SCREENS:
+            self._stand_aside_while_typing()
             import_module(module)
         self.call_from_thread(self._warmed_up)
+
+    def _stand_aside_while_typing(self) -> None:
+        """In the loading thread: a key typed at the first frame must echo at once, not after
+        the whole load (it holds the interpreter); a lookup waiting for the load goes first."""
+        while not self._services_wanted and time.monotonic() - self._last_key < TYPING_PAUSE:
+            time.sleep(0.02)
 
     def _open_setup(self, first_run: FirstRunNeeded) -> None:
         """No config file yet: ask for one, then load the services again with the same factory."""
@@ -214,6 +242,7 @@ class TillApp(App[None]):
 
     async def services(self) -> Services:
         """The loaded services; waits for the background load; raises ServicesUnavailable."""
+        self._services_wanted = True
         await self._services_loaded.wait()
         if self._services is None:
             from tillui.wiring.services import ServicesUnavailable
@@ -238,7 +267,7 @@ class TillApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            self._last_activity = time.monotonic()
+            self._last_activity = self._last_key = time.monotonic()
             if self.scan_guard.hold(event):
                 return
         await super().on_event(event)
