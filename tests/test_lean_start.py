@@ -100,3 +100,12 @@ def test_the_app_process_skips_httpx_cli_and_pydantic_plugin_scan():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["1", "False", "False", "__all__"]
+
+
+async def test_keys_typed_while_loading_then_enter_still_look_up(make_app):
+    """The load stands aside while keys arrive, but never keeps a waiting lookup waiting."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*DEMO.asha.mobile, "enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen), timeout=20)
+        assert "Asha Rao" in shown(app.screen, "#customer-name")
