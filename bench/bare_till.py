@@ -71,6 +71,20 @@ class BareLookup(Screen[None]):
 
     def action_look_up(self) -> None:
         mobile = self.query_one("#field-mobile", Input).value
+        if os.environ.get("BARE_LOOKUP_HTTP"):
+            self.run_worker(self._look_up(mobile), exclusive=True)
+        else:
+            self.app.push_screen(BareCustomer(bulk=mobile.endswith("6")))
+
+    async def _look_up(self, mobile: str) -> None:
+        """With BARE_LOOKUP_HTTP: the customer and points, concurrently, as raw JSON first."""
+        http = await self.app.http()
+        params = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile}
+        headers = {"Authorization": os.environ["BARE_AUTH"]}
+        await asyncio.gather(
+            http.get("/v2/customers/lookup/customerDetails", params=params, headers=headers),
+            http.get("/v2/customers/lookup/points/balance", params=params, headers=headers),
+        )
         self.app.push_screen(BareCustomer(bulk=mobile.endswith("6")))
 
     def action_clear(self) -> None:
