@@ -54,6 +54,7 @@ WARM_SCREENS = (
     "tillui.screens.claim",
     "tillui.screens.claim_result",
     "tillui.screens.dialogs.confirm_claim",
+    "tillui.screens.requests",
     "tillui.claims.candidates",
 )
 
