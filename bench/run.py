@@ -400,6 +400,14 @@ def crowd(programs: Programs, count: int, figures: dict[str, Figure]) -> None:
                     t.close()
 
 
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.machine()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -409,6 +417,9 @@ def main() -> int:
         "--crowd", type=int, default=50, help="tills for the crowd figure (0: skip)"
     )
     parser.add_argument("--quick", action="store_true", help="3 runs, 10 tills: a smoke test")
+    parser.add_argument(
+        "--readme", action="store_true", help="also write the table into README.md (Performance)"
+    )
     parser.add_argument(
         "--only", nargs="*", help="run only these steps: start-up interaction idle slow crowd"
     )
@@ -472,13 +483,23 @@ def main() -> int:
             except (TimeoutError, RuntimeError) as error:
                 print(f"   {name} failed: {error}", file=sys.stderr, flush=True)
     load = os.getloadavg()
-    print(
+    heading = (
         f"tillui bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
-        f"{os.cpu_count()} cores · Python {platform.python_version()} · "
-        f"load {load[0]:.1f} at the end · {time.perf_counter() - started:.0f} s"
+        f"{os.cpu_count()} cores · {cpu_model()} · "
+        f"Python {platform.python_version()} · load {load[0]:.1f} at the end · "
+        f"{time.perf_counter() - started:.0f} s"
     )
+    print(heading)
     print()
     print(table(specs))
+    if args.readme:
+        readme = BENCH.parent / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- bench-table -->\n", "<!-- /bench-table -->"
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        block = f"{start}{heading}\n\n{table(specs)}\n{end}"
+        readme.write_text(before + block + after, encoding="utf-8")
     return 0
 
 
