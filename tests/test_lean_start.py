@@ -112,3 +112,16 @@ async def test_keys_typed_while_loading_then_enter_still_look_up(make_app):
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen), timeout=20)
         await app.workers.wait_for_complete()
         await until(pilot, lambda: "Asha Rao" in shown(app.screen, "#customer-name"))
+
+
+def test_fields_check_as_you_type_once_their_libraries_are_loaded(monkeypatch):
+    import threading
+
+    from tillui.counter import identifiers
+    from tillui.widgets.identifier_input import IdentifierValidator
+
+    monkeypatch.setattr(identifiers, "_warm", threading.Event())
+    validator = IdentifierValidator("mobile", lambda: "IN")
+    assert validator.validate("12").is_valid  # not yet: a key at the first frame echoes at once
+    identifiers.warm_up()
+    assert not validator.validate("12").is_valid
