@@ -2,7 +2,8 @@
 
 Start-up order matters (see docs/architecture.md, "Start-up"): this module imports Textual and
 nothing slow. The lookup screen paints first; only then does a background thread import the
-client, pydantic, httpx and the validators and build the services (`services_factory`).
+client, pydantic, httpx and the validators, one step at a time and standing aside while the
+cashier types, and build the services (`services_factory`). Figures: README, "Performance".
 """
 
 from __future__ import annotations
