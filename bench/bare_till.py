@@ -159,6 +159,15 @@ class BareCustomer(Screen[None]):
         self.app.push_screen(BareRequests(BULK_CUSTOMER_ID if self.bulk else 565039501))
 
 
+class RowTable(DataTable, inherit_bindings=False):
+    """Like tillui's requests table: row cursor only, page keys left to the screen."""
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+    ]
+
+
 class BareRequests(Screen[None]):
     CSS_PATH = str(STYLES / "requests.tcss")
     BINDINGS = [
@@ -183,7 +192,7 @@ class BareRequests(Screen[None]):
             yield Static("Loading…", id="requests-status")
             yield quiet_spinner("requests-loading")
         yield Static("", id="requests-error", classes="error-panel")
-        yield DataTable(id="requests-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="requests-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="requests-empty")
         yield Footer(compact=True)
 

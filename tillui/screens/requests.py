@@ -134,7 +134,8 @@ class RequestsScreen(TillScreen[None]):
             claimed = self.till.session.claimed_transaction_ids
             if any(item.transaction_id in claimed for item in view.items):
                 text += f" · {CLAIMED_MARK} claimed here"
-        self.query_one("#requests-status", Static).update(text)
+        # One row, width 1fr: a new text never changes its size, so no relayout.
+        self.query_one("#requests-status", Static).update(text, layout=False)
 
     def _show_view(self, view: RequestsView) -> None:
         self._view = view
