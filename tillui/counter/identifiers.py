@@ -8,6 +8,7 @@ them up in the background (`warm_up`) while the cashier starts typing.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from tillui.counter.identifier_types import Identifier, IdentifierName
@@ -32,6 +33,9 @@ class Checked:
         return self.identifier is not None
 
 
+_warm = threading.Event()
+
+
 def warm_up() -> None:
     """Import the validator libraries now (called from a background thread after first paint)."""
     import email_validator  # noqa: F401
@@ -39,6 +43,12 @@ def warm_up() -> None:
 
     check("mobile", "+919800000001")
     check("email", "warm.up@example.com")
+    _warm.set()
+
+
+def warmed_up() -> bool:
+    """Whether `warm_up` has run: checking before would load the libraries on the UI thread."""
+    return _warm.is_set()
 
 
 def check(name: IdentifierName, raw: str, *, phone_region: str = "IN") -> Checked:
