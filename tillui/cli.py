@@ -160,7 +160,10 @@ def run_app(args: argparse.Namespace) -> int:
         (lambda: None) if args.demo else config_problem_meanwhile(args.till, args.config, flags)
     )
     if not has_terminal():
-        config_verdict()  # reap the checking child; the terminal is the first thing to fix
+        problem = config_verdict()
+        if problem:  # one thing to fix at a time: the config first
+            print(f"tillui: config error: {problem}", file=sys.stderr)
+            return 2
         print(
             "tillui: needs a terminal; over SSH connect with ssh -t "
             "(a ForceCommand login needs PermitTTY yes)",
