@@ -265,7 +265,7 @@ def test_a_bad_config_in_a_real_terminal_is_one_line_and_never_the_full_screen(t
     config.write_text('[till.T1]\nstore = "S404"\n')
     pid, fd = pty.fork()
     if pid == 0:  # the child becomes tillui on the pty
-        os.execv(sys.executable, [sys.executable, "-m", "tillui", "--config", str(config)])
+        os.execv(sys.executable, [sys.executable, "-m", "tillui", "--config", str(config)])  # noqa: S606
     output = b""
     while True:
         try:
