@@ -77,6 +77,12 @@ async def _request_detail(pilot: Any) -> None:
     await settled(pilot, lambda: type(pilot.app.screen).__name__ == "RequestDetailScreen")
 
 
+async def _status_filter(pilot: Any) -> None:
+    await SCENES["requests"](pilot)
+    await pilot.press("f")
+    await settled(pilot, lambda: type(pilot.app.screen).__name__ == "StatusFilterDialog")
+
+
 def _aim(action: str, namespace: type) -> tuple[type, str]:
     """What an action acts on: `app.quit` bound on a screen is the app's quit, so a screen's
     copy of an app binding counts as that binding firing."""
@@ -123,6 +129,7 @@ SCENE_OF: dict[str, Callable[[Any], Awaitable[None]]] = {
     "setup": _setup,
     "save-anyway": _save_anyway,
     "request-detail": _request_detail,
+    "status-filter": _status_filter,
     "quit-question": _quit_question,
     "kiosk-pin": _kiosk_pin,
     "checker-access": _checker_access,
@@ -144,6 +151,7 @@ WHERE: dict[str, str] = {
     "RequestsScreen": "requests",
     "RequestsTable": "requests",
     "RequestDetailScreen": "request-detail",
+    "StatusFilterDialog": "status-filter",
     "SettingsScreen": "settings",
     "HelpScreen": "help",
     "SetupScreen": "setup",

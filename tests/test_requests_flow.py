@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from rich.console import Console
 from textual.widgets import Static
@@ -14,7 +15,7 @@ from tillui.screens.customer import CustomerScreen
 from tillui.screens.dialogs.request_detail import RequestDetailScreen
 from tillui.screens.requests import RequestsScreen
 from tillui.widgets.error_panel import ErrorPanel
-from tillui.widgets.request_pager import PAGE_SIZE
+from tillui.widgets.request_pager import PAGE_SIZE, STATUSES
 from tillui.widgets.requests_table import RequestsTable
 
 SIZE = (80, 24)
@@ -75,13 +76,28 @@ async def test_asha_newest_first_with_every_column(make_app):
         assert added == sorted(added, reverse=True)
         # Newest: PENDING, added 6 h before the fixed clock (10:00 +05:30), at the demo till.
         assert cell_text(table, 0, 0).strip() == "PENDING"
-        assert cell_text(table, 0, 1) == "23 Nov 2026 04:00"
-        assert cell_text(table, 0, 2) == str(screen.view.items[0].transaction_id)
-        assert cell_text(table, 0, 3) == "Demo Till / Demo Store"
-        reason = cell_text(table, 5, 4)  # cut to the column, in full in the detail view
-        assert reason.endswith("…") and "Receipt could not be verified".startswith(reason[:-1])
-        assert len(reason) >= 10
-        assert "Harbour Till / Harbou…" in [cell_text(table, r, 3) for r in range(12)]
+        assert cell_text(table, 0, 1) == "23 Nov 2026"
+        # The bill number the customer holds, not the transaction ID (issue 10).
+        sandbox = app.services_now.demo.sandbox.state.sandbox
+        await until(pilot, lambda: not cell_text(table, 0, 2).startswith("txn "))
+        for row, item in enumerate(screen.view.items):
+            bill = sandbox.transactions.get(item.transaction_id).bill_number
+            assert cell_text(table, row, 2) == bill
+        assert cell_text(table, 0, 3) == "Demo Till"
+        assert "Harbour Till" in [cell_text(table, r, 3) for r in range(12)]
+        # A reason is wrapped, never cut: the row grows; the rest of the table stays in view.
+        assert "…" not in "".join(cell_text(table, r, 4) for r in range(12))
+        assert cell_text(table, 5, 4) == "Receipt could not be verified"
+        assert table.ordered_rows[5].height >= 2
+        # The detail view names the bill too.
+        table.move_cursor(row=5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestDetailScreen)
+        bill = sandbox.transactions.get(screen.view.items[5].transaction_id).bill_number
+        assert re.search(rf"^Bill +{bill} *$", detail_text(app), re.M)
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CustomerScreen)
@@ -156,13 +172,14 @@ async def test_paging_again_cancels_the_load_in_flight(make_app):
         assert not screen.query_one("#requests-loading").display
 
 
-async def test_filter_cycles_through_every_status(make_app):
+async def test_filter_is_a_choice_of_every_status(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_requests(pilot, DEMO.asha.mobile)
         seen: dict[str, int] = {}
-        for status in ("PENDING", "APPROVED", "REJECTED", "SUCCESS", "FAILURE"):
-            await pilot.press("f")
+        # Straight to any status: f, then its digit (not a cycle through the others).
+        for digit, status in reversed(list(enumerate(STATUSES, 1))):
+            await pilot.press("f", str(digit))
             await settle(pilot)
             assert f"Status: {status}" in str(screen.query_one("#requests-filter", Static).render())
             assert {item.status for item in screen.view.items} == {status}
@@ -171,7 +188,7 @@ async def test_filter_cycles_through_every_status(make_app):
                 f"{status} — page 1 of 1 — {seen[status]} found in all 12"
             )
         assert seen == {"PENDING": 3, "APPROVED": 2, "REJECTED": 2, "SUCCESS": 3, "FAILURE": 2}
-        await pilot.press("f")
+        await pilot.press("f", "0")
         await settle(pilot)
         assert screen.view.status is None and screen.query_one(RequestsTable).row_count == 12
         # The command palette offers each filter by name.
@@ -185,13 +202,13 @@ async def test_filter_on_the_bulk_buyer_scans_in_bounded_steps(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_requests(pilot, DEMO.bulk.mobile)
-        await pilot.press("f")  # PENDING: the bulk history has none
+        await pilot.press("f", "1")  # PENDING: the bulk history has none
         await settle(pilot)
         assert screen.view.items == ()
         assert status_line(screen) == "PENDING — page 1 — 0 found in 500 of 5,000 scanned"
         empty = str(screen.query_one("#requests-empty", Static).render())
         assert "PgDn scans on" in empty
-        await pilot.press("f", "f")  # REJECTED: about one in sixteen
+        await pilot.press("f", "3")  # REJECTED: about one in sixteen
         await settle(pilot)
         assert len(screen.view.items) == PAGE_SIZE
         assert {item.status for item in screen.view.items} == {"REJECTED"}
@@ -321,11 +338,11 @@ async def test_auto_refresh_while_pending(make_app):
         assert screen.view is not shown
         assert cell_text(screen.query_one(RequestsTable), 0, 0).strip() == "APPROVED"
         # Only requests on show count: a page with no PENDING request stops the timer.
-        await pilot.press("f", "f")  # APPROVED
+        await pilot.press("f", "2")  # APPROVED
         await settle(pilot)
         assert not screen.auto_refresh_armed
         # PENDING: armed while the page reloads in one call, not when it would take several.
-        await pilot.press("f", "f", "f", "f", "f")
+        await pilot.press("f", "1")
         await settle(pilot)
         assert screen.view.status == "PENDING" and screen.auto_refresh_armed
         screen.pager.scan_limit = 5

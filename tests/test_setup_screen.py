@@ -198,7 +198,7 @@ async def test_enter_walks_the_steps_and_stops_at_a_bad_field(config_path: Path,
         assert app.focused is screen.query_one("#setup-store_id", Input)
         await pilot.press("enter", "enter", "enter")  # store, zone, concept left empty
         assert screen.step == 0
-        assert str(screen.query_one("#note-store_id", Static).render()) == "needed"
+        assert str(screen.query_one("#note-store_id", Static).render()) == "✗ needed"
         assert screen.query_one("#row-store_id").has_class("-invalid")
         assert app.focused is screen.query_one("#setup-store_id", Input)  # the first bad one
         fill(screen, store_id="S1", zone_id="Z1", concept_id="C1")
@@ -319,7 +319,7 @@ async def test_the_check_needs_every_answer(config_path: Path, clock) -> None:
         screen = await setup_shown(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot)
-        assert "Fill in the fields marked in red" in str(
+        assert "Fill in the fields marked ✗" in str(
             screen.query_one("#setup-verdict", Static).render()
         )
         assert app.focused is screen.query_one("#setup-till_id", Input)

@@ -67,6 +67,12 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "till", *keys)
 
+    def type(self, text: str) -> None:
+        """Key by key, as a person types (a burst would be taken for a barcode scan)."""
+        for character in text:
+            self.literal(character)
+            time.sleep(0.06)
+
     def literal(self, text: str) -> None:
         self.run("send-keys", "-t", "till", "-l", text)
 
@@ -91,10 +97,13 @@ def tmux() -> Iterator[Tmux]:
         terminal.kill()
 
 
-def start_demo(tmux: Tmux, tmp_path: Path, *, width: int = 80, height: int = 24) -> Path:
+def start_demo(
+    tmux: Tmux, tmp_path: Path, *, width: int = 80, height: int = 24, **extra_env: str
+) -> Path:
     log = tmp_path / "tillui.log"
     env = {
         "TERM": "xterm-256color",
+        **extra_env,
         "HOME": str(tmp_path),
         "TILLUI_LOG_FILE": str(log),
         "TILLUI_LOG_LEVEL": "WARNING",
@@ -111,10 +120,10 @@ def test_stray_bytes_and_huge_escape_parameters_do_not_kill_the_till(
     tmux.wait_for("Find a customer")
     tmux.wait_for("Try: mobile")  # the services are loaded
     tmux.raw(b"\xff")  # not UTF-8 at all
-    tmux.raw(b"\xc3\x28")  # a broken two-byte sequence
+    tmux.raw(b"\xe2\x82\xff")  # a three-byte character cut short
     tmux.literal("\x1b[999999999999A")  # chr() of it raises in Textual's parser
     tmux.literal("\x1b[99999999999999999999;5u")  # too big for a C int
-    tmux.literal("919800000001")
+    tmux.type("919800000001")
     tmux.keys("Enter")
     screen = tmux.wait_for("Loyalty member")
     assert "Asha Rao" in screen
@@ -130,7 +139,22 @@ def test_a_small_terminal_asks_to_be_enlarged_and_recovers(tmux: Tmux, tmp_path:
     tmux.resize(80, 24)
     tmux.wait_for("Find a customer")
     # Focus survived: typing still lands in the Mobile field.
-    tmux.literal("919800000001")
+    tmux.type("919800000001")
     tmux.wait_for("919800000001")
     tmux.resize(79, 24)
     tmux.wait_for("enlarge the terminal")
+
+
+def test_without_colour_or_function_keys_the_screen_still_says_it(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    start_demo(tmux, tmp_path, TERM="xterm", NO_COLOR="1")
+    screen = tmux.wait_for("Try: mobile")
+    assert "^g Help" in screen and "^t Settings" in screen and "f1" not in screen
+    assert "┏" in screen  # the focused field's heavy border
+    tmux.keys("Tab")
+    tmux.type("not-an-email")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Fix the field marked ✗")
+    assert "✗ " in screen.split("Fix the field")[0]  # the mark under the field itself
+    assert "marked in red" not in screen

@@ -8,6 +8,7 @@ Bursts (`scan`) are written in one tmux command, as a barcode scanner types them
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -142,7 +143,9 @@ class Terminal:
 def field_box(screen: str, title: str) -> str:
     """The text inside the bordered field whose top border carries `title`."""
     lines = screen.splitlines()
+    # Round, or heavy when focused, or double when invalid (seen without colour too).
+    top = re.compile(rf"[─━═] {re.escape(title)} [─━═]")
     for n, line in enumerate(lines):
-        if f"─ {title} ─" in line and n + 1 < len(lines):
-            return lines[n + 1].strip(" │")
+        if top.search(line) and n + 1 < len(lines):
+            return lines[n + 1].strip(" │┃║")
     raise AssertionError(f"no field {title!r} on screen:\n{screen}")

@@ -81,8 +81,8 @@ class TillApp(TerminalGuard, App[None]):
     # screens need the 80 columns for their own actions. Help and the palette list them all.
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
-        Binding("f1,ctrl+g", "help", "Help", id="app.help"),
-        Binding("f2,ctrl+t", "settings", "Settings", id="app.settings", show=False),
+        Binding("ctrl+g,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+t,f2", "settings", "Settings", id="app.settings", show=False),
         # -- till claims and the store manager's checker view (issue 12) --
         Binding("ctrl+l", "till_claims", "This till's claims", id="app.till_claims", show=False),
         Binding("ctrl+o", "checker", "Manager: approve or reject", id="app.checker", show=False),

@@ -23,12 +23,12 @@ from codecs import getincrementaldecoder
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.keys import Keys
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.driver import Driver
     from textual.message import Message
 
@@ -73,10 +73,12 @@ def tolerant_decoder():
 
 def tolerant_driver(base: type[Driver]) -> type[Driver]:
     """`base` (Textual's LinuxDriver) with an input thread that survives any input."""
-    from textual.drivers.linux_driver import LinuxDriver
-
-    if not issubclass(base, LinuxDriver):
+    try:
+        from textual.drivers.linux_driver import LinuxDriver
+    except ImportError:  # Windows: no termios, and a different input path
         return base
+    if not issubclass(base, LinuxDriver):
+        return base  # the web driver (textual-serve), or one named in TEXTUAL_DRIVER
 
     class TolerantLinuxDriver(base):  # type: ignore[valid-type,misc]
         # A copy of LinuxDriver.run_input_thread (Textual 8.2) with the decoder, the parser
@@ -86,7 +88,7 @@ def tolerant_driver(base: type[Driver]) -> type[Driver]:
             selector.register(self.fileno, selectors.EVENT_READ)
             fileno = self.fileno
             decode = tolerant_decoder().decode
-            parser: XTermParser = TolerantXTermParser(self._debug)
+            parser: XTermParser = TolerantXTermParser(getattr(self, "_debug", False))
 
             def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool) -> None:
                 nonlocal parser

@@ -7,6 +7,8 @@ No widgets here: the claim screen shows what this module decides.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -171,24 +173,41 @@ async def confirm_many(
     return list(await asyncio.gather(*(one(c) for c in candidates), return_exceptions=True))
 
 
+def till_currency(known: Iterable[Candidate]) -> str | None:
+    """The currency the till's journal bills are in (the commonest, if it ever mixes them)."""
+    counts = Counter(c.currency for c in known if c.currency)
+    return counts.most_common(1)[0][0] if counts else None
+
+
 async def search_receipt(
-    client: IntouchClient, query: str, context: ClaimContext
+    client: IntouchClient,
+    query: str,
+    context: ClaimContext,
+    known: Iterable[Candidate] = (),
 ) -> list[Candidate]:
-    """A typed or scanned receipt: its bill number, else (if numeric) its transaction ID."""
+    """A typed or scanned receipt: its bill number, else (if numeric) its transaction ID.
+
+    The API's record of a bill carries no currency: a bill the journal lists keeps the journal's,
+    any other takes the till's (`till_currency` of the `known` bills).
+    """
     from tillui.api.errors import TransactionNotFound
 
     query = query.strip()
     if not query:
         return []
+    known = list(known)
+    currencies = {c.transaction_id: c.currency for c in known if c.currency}
+    usual = till_currency(known)
+
+    def judged(transaction: Transaction) -> Candidate:
+        currency = currencies.get(transaction.id, usual)
+        return judge_transaction(transaction, context, "search", currency)
+
     bills = await client.transactions_by_bill_number(query)
-    found = [judge_transaction(t, context, "search") for t in bills]
+    found = [judged(t) for t in bills]
     if not found and query.isdigit():
         try:
-            found = [
-                judge_transaction(
-                    await client.transaction(int(query), type="NOT_INTERESTED"), context, "search"
-                )
-            ]
+            found = [judged(await client.transaction(int(query), type="NOT_INTERESTED"))]
         except TransactionNotFound:
             found = []
     # Our store's bills first, then newest first.

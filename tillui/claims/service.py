@@ -227,6 +227,11 @@ class ClaimService:
             self._kick_if_unsettled(outcome)
             return outcome
 
+    def bill_number_of(self, transaction_id: int) -> str | None:
+        """The bill number of a transaction claimed from this till (the outbox), if any."""
+        record = self._outbox.for_transaction(transaction_id)
+        return record.bill_number if record is not None else None
+
     @property
     def sending_count(self) -> int:
         """Claims being submitted right now (stored or about to be, answer not yet in)."""

@@ -4,6 +4,8 @@ from the error's own `hint` (tillui.api.errors), so the wording lives in one pla
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 _TITLES = {
     "CustomerNotFound": "No customer found for these identifiers",
     "RequestNotFound": "No such request",
@@ -19,7 +21,8 @@ _TITLES = {
 }
 
 
-def describe(error: BaseException) -> tuple[str, str]:
+def describe(error: BaseException, *, given: Iterable[str] = ()) -> tuple[str, str]:
+    """(title, advice) for the cashier; `given` names the identifier kinds a lookup sent."""
     from tillui.api.errors import CustomerNotFound, IntouchError
     from tillui.wiring.services import ServicesUnavailable
 
@@ -30,15 +33,20 @@ def describe(error: BaseException) -> tuple[str, str]:
             "Something unexpected went wrong",
             f"{type(error).__name__}: try again; if it repeats, call support.",
         )
+    reference = f" Support reference: {error.request_id}." if error.request_id else ""
     if isinstance(error, CustomerNotFound):
-        # The wording the store managers asked for (issue: lookup slice).
-        return (
-            "No customer found for these identifiers",
-            "Check them, or add the customer's primary identifier (usually the mobile).",
-        )
+        # The wording the store managers asked for (issue: lookup slice); no "add the mobile"
+        # when a mobile was what the cashier typed.
+        if "mobile" in set(given):
+            advice = (
+                "Check the mobile number; the customer may be registered with another one "
+                "(try their email or card), or not registered yet."
+            )
+        else:
+            advice = "Check them, or add the customer's primary identifier (usually the mobile)."
+        return "No customer found for these identifiers", advice + reference
     title = next(
         (_TITLES[cls.__name__] for cls in type(error).__mro__ if cls.__name__ in _TITLES),
         "The loyalty server refused the request",
     )
-    reference = f" Support reference: {error.request_id}." if error.request_id else ""
     return title, error.hint + reference

@@ -22,6 +22,14 @@ def format_amount(value: float | Decimal | None, currency: str | None = None) ->
     return f"{currency} {text}" if currency else text
 
 
+INVALID_MARK = "✗"
+"""Starts the message beside an invalid field, so it is seen without colour too (NO_COLOR)."""
+
+
+def invalid_text(message: str) -> str:
+    return f"{INVALID_MARK} {message}"
+
+
 def mask_number(value: int | str | None, visible: int = 4) -> str:
     """565039501 -> '*****9501': enough to tell customers apart at the till, not to find one."""
     if value is None:

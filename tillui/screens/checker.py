@@ -86,7 +86,7 @@ class CheckerScreen(TillScreen[None]):
             key_display="PgDn",
             group=PAGE_KEYS,
         ),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="checker.refresh", show=False),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="checker.refresh", show=False),
     ]
 
     def __init__(self, *, page_size: int = PAGE_SIZE) -> None:

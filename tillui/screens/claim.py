@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -29,6 +28,15 @@ if TYPE_CHECKING:
 # Rows confirmed with the API as soon as the list shows: the newest claimable ones, which are
 # what a cashier picks almost every time. The rest are confirmed when chosen.
 CONFIRM_AHEAD = 8
+BILL_WIDTH = 16
+STATUS_WORDS = (
+    "Too old",
+    "Before registration",
+    "Cannot be claimed",
+    "Ready",
+    "Not yet checked",
+    "Claimed just now",
+)
 
 
 class BillsTable(DataTable):
@@ -53,7 +61,7 @@ class ClaimScreen(TillScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="claim.back"),
         Binding("slash", "search", "Search receipt", id="claim.search"),
-        Binding("f5,ctrl+r", "reload", "Reload", id="claim.reload"),
+        Binding("ctrl+r,f5", "reload", "Reload", id="claim.reload"),
     ]
 
     def __init__(self) -> None:
@@ -66,9 +74,8 @@ class ClaimScreen(TillScreen[None]):
         return self._claiming
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="claim-head"):
-            yield Static("", id="claim-title")
-            yield Static("", id="claim-limits")
+        # The whole line is the title (a long name wraps); the limits sit under the bills.
+        yield Static("", id="claim-title")
         yield Input(
             placeholder="Receipt: bill number or transaction ID — type or scan, Enter",
             id="receipt",
@@ -85,10 +92,12 @@ class ClaimScreen(TillScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(BillsTable)
-        table.add_column("Bill", key="bill", width=10)
+        # Fixed widths that hold every status ("Before registration") at 80 columns: an auto
+        # width would stay as narrow as the first rows and cut later ones ("Cannot be claim").
+        table.add_column("Bill", key="bill", width=BILL_WIDTH)
         table.add_column("Billed", key="billed", width=17)
         table.add_column("Amount", key="amount", width=13)
-        table.add_column("Status", key="status")
+        table.add_column("Status", key="status", width=max(map(len, STATUS_WORDS)))
         self.query_one("#receipt").border_title = "Receipt search"
         table.border_title = "Recent non-member bills"
         lookup = self.till.session.lookup
@@ -113,9 +122,9 @@ class ClaimScreen(TillScreen[None]):
             if settings.registration_rule == "registered_delay_before_now"
             else f"from {settings.retro_delay_hours} h before registration"
         )
-        self.query_one("#claim-limits", Static).update(
-            f"up to {settings.retro_max_age_days} days · {rule}"
-        )
+        self.query_one(
+            BillsTable
+        ).border_subtitle = f"up to {settings.retro_max_age_days} days · {rule}"
         return ClaimContext(settings, lookup.details.registered_at, self.till.clock.now())
 
     def action_reload(self) -> None:
@@ -274,7 +283,12 @@ class ClaimScreen(TillScreen[None]):
         self._busy(True)
         try:
             services = await self.till.services()
-            found = await search_receipt(services.client, query, await self._claim_context())
+            found = await search_receipt(
+                services.client,
+                query,
+                await self._claim_context(),
+                known=self._candidates.values(),
+            )
         except Exception as error:  # noqa: BLE001 - shown, never raised
             panel.show_error(error)
             return

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from tillui.clock import format_local
+from tillui.clock import format_local, local
 from tillui.display.formatting import format_amount
 from tillui.host import TillCapabilities
 from tillui.screens.base import TillScreen
@@ -21,6 +21,8 @@ from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tillui.claims.candidates import Candidate
     from tillui.claims.service import ClaimOutcome
 
@@ -37,7 +39,7 @@ class ClaimResultScreen(TillScreen[None]):
     scan_starts_lookup = True
     BINDINGS = [
         Binding("enter,escape", "done", "Done", id="claim_result.done"),
-        Binding("f5,ctrl+r", "refresh", "Refresh state", id="claim_result.refresh"),
+        Binding("ctrl+r,f5", "refresh", "Refresh state", id="claim_result.refresh"),
         Binding("r", "requests", "Requests", id="claim_result.requests"),
     ]
 
@@ -81,12 +83,19 @@ class ClaimResultScreen(TillScreen[None]):
         if self.outcome.sent:
             self.query_one("#result-message").display = False
 
-    def _show_state(self, state: str | None) -> None:
+    def _show_state(self, state: str | None, *, checked: datetime | None = None) -> None:
         from tillui.claims.service import state_words
 
         text = Text.assemble(("State     ", "dim"), (state or "—", "bold"))
         if state:
-            text.append(f"  ({state_words(state)})")
+            words = state_words(state)
+            # "approved — the points are being added", not "approved (approved — …)".
+            if words.lower().startswith(state.lower()):
+                words = words[len(state) :].lstrip(" —-")
+            if words:
+                text.append(f" — {words}")
+        if checked is not None:
+            text.append(f"  · checked {local(checked, self.till.clock):%H:%M:%S}", style="dim")
         self.query_one("#result-state", Static).update(text)
 
     def _workflow_request_id(self) -> str | None:
@@ -115,7 +124,8 @@ class ClaimResultScreen(TillScreen[None]):
         except Exception as error:  # noqa: BLE001 - shown, never raised
             panel.show_error(error)
         else:
-            self._show_state(request.state)
+            self._show_state(request.state, checked=self.till.clock.now())
+            self.notify(f"State now: {request.state}", title="Claim refreshed", timeout=3)
         finally:
             self.query_one("#result-loading").display = False
 

@@ -52,7 +52,7 @@ class CustomerScreen(TillScreen[None]):
         Binding(
             "m", "toggle_mask", "IDs", id="customer.toggle_mask", tooltip="Show or mask identifiers"
         ),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="customer.refresh"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="customer.refresh"),
         Binding("t", "app.till_claims", "Till claims", id="customer.till_claims", show=False),
     ]
 

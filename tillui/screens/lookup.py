@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
+from tillui.display.formatting import INVALID_MARK, invalid_text
 from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
@@ -55,6 +56,8 @@ class LookupScreen(TillScreen[None]):
         with Horizontal(id="lookup-head"):
             yield Static("Find a customer", id="lookup-title")
             yield Static("", id="lookup-till")
+        # At the top: toasts appear bottom right and would cover it there.
+        yield Static("", id="lookup-unsent")
         with Vertical(id="lookup-fields"):
             for kind in IDENTIFIER_NAMES:
                 yield IdentifierInput(kind, self._phone_region)
@@ -65,7 +68,6 @@ class LookupScreen(TillScreen[None]):
         yield Spinner(id="lookup-loading")
         yield ErrorPanel(id="lookup-error")
         yield Static("", id="lookup-demo")
-        yield Static("", id="lookup-unsent")
         yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -166,14 +168,17 @@ class LookupScreen(TillScreen[None]):
                 continue
             checked = check(field.kind, field.value, phone_region=self._phone_region())
             if checked.identifier is None:
-                field.border_subtitle = checked.error or "Not valid"
+                field.border_subtitle = invalid_text(checked.error or "Not valid")
                 field.add_class("-invalid")
                 first_bad = first_bad or field
             else:
                 identifiers.append(checked.identifier)
         panel = self.query_one(ErrorPanel)
         if first_bad is not None:
-            panel.show_message("Fix the field marked in red", "Nothing was sent.")
+            panel.show_message(
+                f"Fix the field marked {INVALID_MARK}",
+                "Its problem is written under it. Nothing was sent.",
+            )
             first_bad.focus()
             return None
         if not identifiers:
@@ -208,7 +213,8 @@ class LookupScreen(TillScreen[None]):
             lookup = await services.client.lookup(list(identifiers))
         except Exception as error:  # noqa: BLE001 - every failure is shown, none is raised
             self._set_busy(False)
-            self.query_one(ErrorPanel).show_error(error)
+            given = [identifier.name for identifier in identifiers]
+            self.query_one(ErrorPanel).show_error(error, given=given)
             return
         self._set_busy(False)
         self.till.session.start(identifiers, lookup)

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from tillui.counter.identifier_types import Identifier
     from tillui.wiring.services import Services
 
-FILTER_CYCLE: tuple[str | None, ...] = (None, *STATUSES)
 PAGE_KEYS = Binding.Group("Page")
 LOADING_DELAY = 0.3
 
@@ -67,8 +66,8 @@ class RequestsScreen(TillScreen[None]):
         ),
         Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
         Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
-        Binding("f", "cycle_filter", "Filter", id="requests.filter"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="requests.refresh"),
+        Binding("f", "choose_filter", "Filter", id="requests.filter"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="requests.refresh"),
         Binding("enter", "detail", "Detail", id="requests.detail"),
     ]
 
@@ -149,6 +148,7 @@ class RequestsScreen(TillScreen[None]):
         claimed = frozenset(self.till.session.claimed_transaction_ids)
         table = self.query_one(RequestsTable)
         table.show(view.items, claimed)
+        self._resolve_bills(view)
         empty = self.query_one("#requests-empty", Static)
         table.display = bool(view.items)
         empty.display = not view.items
@@ -209,6 +209,24 @@ class RequestsScreen(TillScreen[None]):
             self._show_view(view)
         self._schedule_auto_refresh(services)
         self._show_status()
+
+    @work(exclusive=True, group="requests-bills", exit_on_error=False)
+    async def _resolve_bills(self, view: RequestsView) -> None:
+        """Put the bill numbers the customer holds in place of transaction IDs, as they come."""
+        wanted = [
+            (item.transaction_id, item.status)
+            for item in view.items
+            if item.transaction_id is not None
+        ]
+        if not wanted:
+            return
+        try:
+            services = await self.till.services()
+            bills = await services.bill_numbers.resolve(wanted)
+        except Exception:  # noqa: BLE001 - transaction IDs stay on show; nothing to tell
+            return
+        if view is self._view:
+            self.query_one(RequestsTable).show_bills(bills)
 
     def _identifiers_text(self) -> str:
         from tillui.counter.identifiers import display
@@ -315,9 +333,14 @@ class RequestsScreen(TillScreen[None]):
         self._target = count - 1
         self._start_load()
 
-    def action_cycle_filter(self) -> None:
-        position = FILTER_CYCLE.index(self._status)
-        self.set_filter(FILTER_CYCLE[(position + 1) % len(FILTER_CYCLE)])
+    def action_choose_filter(self) -> None:
+        from tillui.screens.dialogs.status_filter import ALL, StatusFilterDialog
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.set_filter(None if choice == ALL else choice)
+
+        self.app.push_screen(StatusFilterDialog(STATUSES, self._status), chosen)
 
     def set_filter(self, status: str | None) -> None:
         """Show only `status` (None: every status), from the first page."""
@@ -334,12 +357,17 @@ class RequestsScreen(TillScreen[None]):
     def action_detail(self) -> None:
         from tillui.screens.dialogs.request_detail import RequestDetailScreen
 
-        request = self.query_one(RequestsTable).highlighted
+        table = self.query_one(RequestsTable)
+        request = table.highlighted
         if request is None:
             self.app.bell()
             return
         claimed = request.transaction_id in self.till.session.claimed_transaction_ids
-        self.app.push_screen(RequestDetailScreen(request, self.till.clock, claimed_here=claimed))
+        self.app.push_screen(
+            RequestDetailScreen(
+                request, self.till.clock, claimed_here=claimed, bill=table.bill_of(request)
+            )
+        )
 
     @on(DataTable.RowSelected)
     def _row_clicked(self, event: DataTable.RowSelected) -> None:

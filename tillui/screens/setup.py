@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from tillui.display.formatting import INVALID_MARK, invalid_text
 from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
@@ -39,7 +40,7 @@ QUIT_NOTE = (
     "`tillui --demo` to try it on demo data, or `tillui config path` to see where the "
     "configuration goes (TILLUI_CONFIG or --config choose another file)."
 )
-NOT_CHECKED = "Not checked yet: F5 (Ctrl+R) checks the API, the workflow gateway and the journal."
+NOT_CHECKED = "Not checked yet: Ctrl+R (F5) checks the API, the workflow gateway and the journal."
 
 
 @dataclass(frozen=True)
@@ -154,14 +155,14 @@ class SetupScreen(TillScreen[bool]):
         ),
         Binding("enter", "enter", "Next", id="setup.enter", priority=True),
         Binding(
-            "f5,ctrl+r",
+            "ctrl+r,f5",
             "check",
             "Check",
             id="setup.test",
             tooltip="Sign in, read the workflow gateway and the journal with these answers",
         ),
         Binding(
-            "f9,ctrl+o",
+            "ctrl+o,f9",
             "save",
             "Save",
             id="setup.save",
@@ -207,8 +208,8 @@ class SetupScreen(TillScreen[bool]):
                         "Check these answers against Intouch, then save them.", id="setup-ready"
                     )
                     with Horizontal(id="setup-buttons"):
-                        yield Button("Check (F5)", id="setup-check-button", compact=True)
-                        yield Button("Save (F9)", id="setup-save-button", compact=True)
+                        yield Button("Check (^r)", id="setup-check-button", compact=True)
+                        yield Button("Save (^o)", id="setup-save-button", compact=True)
         yield Static("", id="setup-step-note")
         with Horizontal(id="setup-test"):
             yield Spinner(id="setup-testing")
@@ -325,7 +326,7 @@ class SetupScreen(TillScreen[bool]):
         shown = error if (value.strip() or report_empty) else None
         note = self.query_one(f"#note-{field.name}", Static)
         row = self.query_one(f"#row-{field.name}")
-        note.update(shown or "")
+        note.update(invalid_text(shown) if shown else "")
         row.set_class(shown is not None, "-invalid")
         return error is None
 
@@ -390,7 +391,7 @@ class SetupScreen(TillScreen[bool]):
             self._run_check()
         else:
             self.query_one(VerdictList).say(
-                "Fill in the fields marked in red to check the connection.", failed=True
+                f"Fill in the fields marked {INVALID_MARK} to check the connection.", failed=True
             )
 
     @work(exclusive=True, group="setup-test", exit_on_error=False)
@@ -439,7 +440,7 @@ class SetupScreen(TillScreen[bool]):
     def action_save(self) -> None:
         panel = self.query_one(ErrorPanel)
         if not self._check_fields(tuple(field.name for field in FIELDS)):
-            panel.show_message("Fix the fields marked in red", "Nothing was saved.")
+            panel.show_message(f"Fix the fields marked {INVALID_MARK}", "Nothing was saved.")
             return
         if self.step == self._step_of("bills_journal") and not self._journal_ok():
             panel.show_message("Fix the journal path (or leave it empty)", "Nothing was saved.")

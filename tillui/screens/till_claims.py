@@ -66,7 +66,7 @@ class TillClaimsScreen(TillScreen[None]):
         ),
         Binding("home,g", "first_page", "First page", id="till_claims.first_page", show=False),
         Binding("end,G", "last_page", "Last page", id="till_claims.last_page", show=False),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="till_claims.refresh"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="till_claims.refresh"),
     ]
 
     def __init__(self, *, page_size: int = PAGE_SIZE) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -12,8 +14,8 @@ class ErrorPanel(Static):
     # Hidden at start by styles/base.tcss (.error-panel).
     DEFAULT_CLASSES = "error-panel"
 
-    def show_error(self, error: BaseException) -> None:
-        title, advice = describe(error)
+    def show_error(self, error: BaseException, *, given: Iterable[str] = ()) -> None:
+        title, advice = describe(error, given=given)
         self.show_message(title, advice)
 
     def show_message(self, title: str, advice: str = "") -> None:

@@ -8,6 +8,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
 from tillui.counter.identifier_types import IDENTIFIER_LABELS, IdentifierName
+from tillui.display.formatting import invalid_text
 
 PLACEHOLDERS: dict[IdentifierName, str] = {
     "mobile": "e.g. +91 98000 00001",
@@ -54,7 +55,7 @@ class IdentifierInput(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
         if result is not None and not result.is_valid:
-            self.border_subtitle = result.failure_descriptions[0]
+            self.border_subtitle = invalid_text(result.failure_descriptions[0])
             self.remove_class("-warning")
             return
         warning = self.warning()

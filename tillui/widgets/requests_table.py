@@ -1,9 +1,10 @@
-"""A table of one page of retro requests: status, added on (local), transaction, till / store,
-reason; requests claimed at this till in this session are marked and highlighted."""
+"""A table of one page of retro requests: status, added on (local date), the bill number (or the
+transaction ID while it is not known), the till, and the reason, wrapped rather than cut (a row
+grows a line); requests claimed at this till in this session are marked and highlighted."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -13,21 +14,22 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from tillui.clock import format_local
+from tillui.clock import local
 
 if TYPE_CHECKING:
     from tillui.api.models import Entity, RetroRequest
     from tillui.clock import Clock
 
 CLAIMED_MARK = "●"
-_BY_WIDTH = 22
+_BY_WIDTH = 14
+_BILL_WIDTH = 14
 _FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("status", "  Status", 10),
-    ("added", "Added on", 17),
-    ("transaction", "Txn ID", 9),
-    ("by", "Till / store", _BY_WIDTH),
+    ("added", "Added on", 11),
+    ("bill", "Bill", _BILL_WIDTH),
+    ("by", "Till", _BY_WIDTH),
 )
-_MIN_REASON_WIDTH = 8
+_MIN_REASON_WIDTH = 16
 _STATUS_COMPONENT = {
     "PENDING": "requests-table--pending",
     "APPROVED": "requests-table--approved",
@@ -43,6 +45,21 @@ def added_by_text(request: RetroRequest) -> str:
     if request.added_by_parent is not None:
         parts.append(_entity_label(request.added_by_parent))
     return " / ".join(part for part in parts if part) or "—"
+
+
+def till_text(request: RetroRequest) -> str:
+    """The till that added the request (its store is in the detail view)."""
+    return _entity_label(request.added_by) or "—"
+
+
+def bill_text(request: RetroRequest, bills: Mapping[int, str]) -> Text:
+    """The bill number when known; else the transaction ID, dim and marked as one."""
+    if request.transaction_id is None:
+        return Text("—")
+    bill = bills.get(request.transaction_id)
+    if bill:
+        return Text(bill)
+    return Text(f"txn {request.transaction_id}", style="dim")
 
 
 def _entity_label(entity: Entity) -> str:
@@ -73,6 +90,7 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
         self._clock = clock
         self._items: tuple[RetroRequest, ...] = ()
         self._claimed: frozenset[int] = frozenset()
+        self._bills: dict[int, str] = {}
         self._reason_width = 0
 
     def on_mount(self) -> None:
@@ -92,15 +110,33 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
             return None
         return self._items[self.cursor_row]
 
-    def show(self, items: Sequence[RetroRequest], claimed: frozenset[int]) -> None:
+    def show(
+        self,
+        items: Sequence[RetroRequest],
+        claimed: frozenset[int],
+        bills: Mapping[int, str] | None = None,
+    ) -> None:
         """Replace the rows with `items`, keeping the cursor on the same request if it is there."""
         previous = self.highlighted
         self._items = tuple(items)
         self._claimed = claimed
+        if bills:
+            self._bills.update(bills)
         self._fill()
         if previous is not None:
             row = next((n for n, item in enumerate(self._items) if item.id == previous.id), 0)
             self.move_cursor(row=row, animate=False)
+
+    def show_bills(self, bills: Mapping[int, str]) -> None:
+        """Bill numbers that arrived after the rows: put them in place of transaction IDs."""
+        self._bills.update(bills)
+        for position, request in enumerate(self._items):
+            if request.transaction_id in bills:
+                self.update_cell(str(position), "bill", bill_text(request, self._bills))
+
+    def bill_of(self, request: RetroRequest) -> str | None:
+        """The bill number of `request`, if known."""
+        return self._bills.get(request.transaction_id) if request.transaction_id else None
 
     def _fill(self) -> None:
         self.clear()
@@ -111,16 +147,22 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
             status_style = self._style(_STATUS_COMPONENT.get(request.status, ""))
             status = Text(f"{CLAIMED_MARK} " if here else "  ", style=row_style)
             status.append(request.status, style=row_style + status_style)
+            bill = bill_text(request, self._bills)
+            bill.stylize(row_style)
+            added = (
+                "—"
+                if request.added_on is None
+                else local(request.added_on, self._clock).strftime("%d %b %Y")
+            )
             self.add_row(
                 status,
-                Text(format_local(request.added_on, self._clock), style=row_style),
-                Text(
-                    "—" if request.transaction_id is None else str(request.transaction_id),
-                    style=row_style,
-                ),
-                Text(_fit(added_by_text(request), _BY_WIDTH), style=row_style),
-                Text(_fit(request.reason or "—", self._reason_width), style=row_style),
+                Text(added, style=row_style),
+                bill,
+                Text(_fit(till_text(request), _BY_WIDTH), style=row_style),
+                # Wrapped, never cut: the row is as tall as its reason needs.
+                Text(request.reason or "—", style=row_style, overflow="fold"),
                 key=str(position),
+                height=None,
             )
 
     def _style(self, component: str) -> Style:

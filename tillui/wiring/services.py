@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tillui.api.client import IntouchClient
+    from tillui.claims.bill_numbers import BillNumbers
     from tillui.claims.service import ClaimService
     from tillui.config.settings import Secrets, Settings
 
@@ -42,6 +43,20 @@ class Services:
     """Where each effective setting came from (field -> 'till.T1', 'env TILLUI_X', …)."""
     config_path: Path | None = None
     demo: DemoInfo | None = None
+    _bill_numbers: BillNumbers | None = field(default=None, init=False, repr=False)
+
+    @property
+    def bill_numbers(self) -> BillNumbers:
+        """Bill numbers for transaction IDs (outbox, journal, one GET), cached for the run."""
+        if self._bill_numbers is None:
+            from tillui.claims.bill_numbers import BillNumbers
+
+            self._bill_numbers = BillNumbers(
+                self.client,
+                claimed_bill=self.claims.bill_number_of,
+                journal=self.settings.bills_journal,
+            )
+        return self._bill_numbers
 
     async def aclose(self) -> None:
         await self.claims.stop_background()

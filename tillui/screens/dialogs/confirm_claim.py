@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tillui.screens.styles import stylesheet
+from tillui.widgets.note_input import NoteInput
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class ConfirmClaimDialog(ModalScreen[str | None]):
                 ("Amount", self.summary.amount),
             ):
                 yield Static(Text.assemble((f"{label:<9}", "dim"), value), classes="dialog-row")
-            yield Input(placeholder="Note (optional)", id="claim-note", max_length=200)
+            yield NoteInput(id="claim-note")
             yield Static("[b]Enter[/b] claim   [b]Esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted, "#claim-note")

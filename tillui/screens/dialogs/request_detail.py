@@ -53,7 +53,7 @@ def _warnings(warnings: list[Any]) -> str:
 
 
 def detail_rows(
-    request: RetroRequest, clock: Clock, *, claimed_here: bool
+    request: RetroRequest, clock: Clock, *, claimed_here: bool, bill: str | None = None
 ) -> list[tuple[str, Text | str]]:
     """(label, value) for every field of the request, in the order a cashier reads them."""
     transaction = "—" if request.transaction_id is None else str(request.transaction_id)
@@ -63,6 +63,7 @@ def detail_rows(
     return [
         ("Status", Text(request.status, style="bold")),
         ("Request ID", str(request.request_id)),
+        ("Bill", bill or "not known (the transaction ID is below)"),
         ("Transaction ID", transaction_text),
         ("Customer ID", str(request.user_id)),
         ("Base type", request.base_type),
@@ -87,11 +88,19 @@ class RequestDetailScreen(ModalScreen[None]):
         Binding("up", "scroll_up", "Scroll up", show=False, id="request_detail.up"),
     ]
 
-    def __init__(self, request: RetroRequest, clock: Clock, *, claimed_here: bool = False) -> None:
+    def __init__(
+        self,
+        request: RetroRequest,
+        clock: Clock,
+        *,
+        claimed_here: bool = False,
+        bill: str | None = None,
+    ) -> None:
         super().__init__()
         self.request = request
         self._clock = clock
         self._claimed_here = claimed_here
+        self._bill = bill
 
     def compose(self) -> ComposeResult:
         # The body takes no focus: its own up/down would shadow request_detail.down/up.
@@ -112,7 +121,9 @@ class RequestDetailScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, expand=True, padding=0)
         table.add_column("Field", style="dim", width=17, no_wrap=True)
         table.add_column("Value", overflow="fold", ratio=1)
-        for label, value in detail_rows(self.request, self._clock, claimed_here=self._claimed_here):
+        for label, value in detail_rows(
+            self.request, self._clock, claimed_here=self._claimed_here, bill=self._bill
+        ):
             table.add_row(label, value)
         return table
 
