@@ -220,10 +220,10 @@ def config_problem_meanwhile(
     if child == 0:  # pragma: no cover - the child's exit status is all the coverage it has
         os.close(read_end)
         try:
-            verdict = config_problem(till, path, flags) or ""
+            problem = config_problem(till, path, flags) or ""
         except BaseException as error:  # noqa: BLE001 - any failure is one line, never a trace
-            verdict = f"{type(error).__name__}: {error}"
-        os.write(write_end, verdict.encode("utf-8", "replace")[:4000])
+            problem = f"{type(error).__name__}: {error}"
+        os.write(write_end, problem.encode("utf-8", "replace")[:4000])
         os._exit(0)
     os.close(write_end)
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tillui.counter.identifier_types import Identifier, IdentifierName
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 MAX_LENGTH = 64
 # External IDs and card numbers are brand-defined; we only refuse what cannot be sent as one
@@ -97,7 +101,7 @@ def _check_mobile(value: str, region: str) -> Checked:
         possible.append(number)
     if possible:
         number = possible[0]
-        country = phonenumbers.region_code_for_country_code(number.country_code)
+        country = phonenumbers.region_code_for_country_code(number.country_code or 0)
         where = country if country != "ZZ" else f"+{number.country_code}"
         return Checked(
             _mobile(number),
@@ -106,7 +110,7 @@ def _check_mobile(value: str, region: str) -> Checked:
     return Checked(None, f"Not a possible mobile number (numbers without + are read as {region})")
 
 
-def _mobile(number: object) -> Identifier:
+def _mobile(number: PhoneNumber) -> Identifier:
     import phonenumbers
 
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -114,7 +118,7 @@ def _mobile(number: object) -> Identifier:
     return Identifier("mobile", e164.lstrip("+"))
 
 
-def _kind_warning(number: object) -> str | None:
+def _kind_warning(number: PhoneNumber) -> str | None:
     import phonenumbers
 
     # FIXED_LINE_OR_MOBILE covers countries (US, CA…) whose numbering does not tell them apart.
