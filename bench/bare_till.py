@@ -71,6 +71,20 @@ class BareLookup(Screen[None]):
 
     def action_look_up(self) -> None:
         mobile = self.query_one("#field-mobile", Input).value
+        if os.environ.get("BARE_LOOKUP_HTTP"):
+            self.run_worker(self._look_up(mobile), exclusive=True)
+        else:
+            self.app.push_screen(BareCustomer(bulk=mobile.endswith("6")))
+
+    async def _look_up(self, mobile: str) -> None:
+        """With BARE_LOOKUP_HTTP: the customer and points, concurrently, as raw JSON first."""
+        http = await self.app.http()
+        params = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile}
+        headers = {"Authorization": os.environ["BARE_AUTH"]}
+        await asyncio.gather(
+            http.get("/v2/customers/lookup/customerDetails", params=params, headers=headers),
+            http.get("/v2/customers/lookup/points/balance", params=params, headers=headers),
+        )
         self.app.push_screen(BareCustomer(bulk=mobile.endswith("6")))
 
     def action_clear(self) -> None:
@@ -145,6 +159,15 @@ class BareCustomer(Screen[None]):
         self.app.push_screen(BareRequests(BULK_CUSTOMER_ID if self.bulk else 565039501))
 
 
+class RowTable(DataTable, inherit_bindings=False):
+    """Like tillui's requests table: row cursor only, page keys left to the screen."""
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+    ]
+
+
 class BareRequests(Screen[None]):
     CSS_PATH = str(STYLES / "requests.tcss")
     BINDINGS = [
@@ -169,7 +192,7 @@ class BareRequests(Screen[None]):
             yield Static("Loading…", id="requests-status")
             yield quiet_spinner("requests-loading")
         yield Static("", id="requests-error", classes="error-panel")
-        yield DataTable(id="requests-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="requests-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="requests-empty")
         yield Footer(compact=True)
 

@@ -168,8 +168,8 @@ class Programs:
     def tillui(self, **env: str) -> Terminal:
         return Terminal([PYTHON, "-m", "tillui"], {**self.env, **env})
 
-    def bare(self) -> Terminal:
-        return Terminal([PYTHON, str(BENCH / "bare_till.py")], self.env)
+    def bare(self, **env: str) -> Terminal:
+        return Terminal([PYTHON, str(BENCH / "bare_till.py")], {**self.env, **env})
 
 
 @contextlib.contextmanager
@@ -265,6 +265,9 @@ def session(t: Terminal, side: str, figures: dict[str, Figure], cycles: int, *, 
         sent = t.send("n")
         add("page flip", ms(t.wait_for("page 2 of 334") - sent))
         t.drain(0.15)
+        sent = t.send("\x1b[6~")  # PgDn: not a printable key, never held by a scan guard
+        add("page flip with PgDn", ms(t.wait_for("page 3 of 334") - sent))
+        t.drain(0.15)
         t.send("\x1b")
         t.wait_for(BULK[1])
         t.drain(0.15)
@@ -296,77 +299,116 @@ def idle_without_blink(programs: Programs, figures: dict[str, Figure]) -> None:
 
 
 def slow_server(folder: Path, runs: int, figures: dict[str, Figure]) -> None:
-    """Enter -> customer painted when every request takes 200 ms, against one round trip."""
+    """Enter -> customer painted when every request takes 200 ms, against one round trip; and
+    the bare app doing the same lookup (raw httpx, then a screen push) as Textual's share."""
     import httpx
 
     figure = figures["Enter -> customer, 200 ms per request"]
+    same = figures["same, bare app doing the lookup"]
     with sandbox(latency=0.2) as api:
         (folder / "slow").mkdir(exist_ok=True)
         programs = Programs(folder / "slow", api)
-        with running(programs.tillui()) as t, httpx.Client(base_url=api) as http:
+        with (
+            running(programs.tillui()) as t,
+            running(programs.bare(BARE_LOOKUP_HTTP="1")) as bare,
+            httpx.Client(base_url=api) as http,
+        ):
             t.wait_for(READY_MARK)
+            bare.wait_for(HOME_MARK)
             t.drain(0.3)
+            bare.drain(0.8)
             params = {"source": "INSTORE", "identifierName": "mobile"}
             params["identifierValue"] = CUSTOMER[0]
             headers = {"Authorization": basic_auth()}
             path = "/v2/customers/lookup/customerDetails"
             http.get(path, params=params, headers=headers)
 
+            def look_up(terminal: Terminal) -> float:
+                type_text(terminal, CUSTOMER[0])
+                sent = terminal.send("\r")
+                elapsed = ms(terminal.wait_for(CUSTOMER[1]) - sent)
+                terminal.drain(0.15)
+                terminal.send("\x1b")
+                terminal.wait_for(HOME_MARK)
+                terminal.drain(0.15)
+                return elapsed
+
             def ours() -> None:
-                type_text(t, CUSTOMER[0])
-                sent = t.send("\r")
-                figure.ours.append(ms(t.wait_for(CUSTOMER[1]) - sent))
-                t.drain(0.15)
-                t.send("\x1b")
-                t.wait_for(HOME_MARK)
-                t.drain(0.15)
+                figure.ours.append(look_up(t))
+                same.ours.append(figure.ours[-1])
 
             def trip() -> None:
                 start = time.perf_counter()
                 http.get(path, params=params, headers=headers)
                 figure.reference.append(ms(time.perf_counter() - start))
+                same.reference.append(look_up(bare))
 
             alternate(runs, ours, trip)
 
 
+def press_enter_together(terminals: list[Terminal], ready: str, rounds: int = 3) -> list[float]:
+    """Every program has the customer's mobile typed, then all get Enter at the same moment;
+    returns each one's Enter -> customer painted, and the programs' total RSS per round."""
+    latencies: list[float] = []
+    for t in terminals:
+        t.wait_for(ready, timeout=300)
+    time.sleep(1)
+    for t in terminals:
+        t.drain(0.05)
+    for _ in range(rounds):
+        for t in terminals:
+            type_text(t, CUSTOMER[0])
+        time.sleep(0.5)
+        sent = {t.send("\r"): t for t in terminals}
+        waiting = {t.master: (t, at) for at, t in sent.items()}
+        deadline = time.perf_counter() + 120
+        while waiting and time.perf_counter() < deadline:
+            ready_fds, _, _ = select.select(list(waiting), [], [], 0.05)
+            for fd in ready_fds:
+                t, at = waiting[fd]
+                t._read(0)
+                if t.painted(CUSTOMER[1]):
+                    latencies.append(ms(time.perf_counter() - at))
+                    del waiting[fd]
+        if waiting:
+            raise TimeoutError(f"{len(waiting)} programs never showed the customer")
+        for t in terminals:
+            t.drain(0.02, limit=1)
+            t.send("\x1b")
+        for t in terminals:
+            t.wait_for(HOME_MARK)
+            t.drain(0.02, limit=1)
+    return latencies
+
+
 def crowd(programs: Programs, count: int, figures: dict[str, Figure]) -> None:
-    """`count` tills on this machine press Enter at the same moment."""
-    figure = figures[f"{count} tills press Enter together"]
+    """`count` tills on this machine press Enter at the same moment, against one till alone;
+    the same for bare apps doing the same lookup (raw httpx, then a screen push)."""
+    ours, bare = figures[f"{count} tills press Enter together"], figures[f"{count} bare apps"]
     memory = figures[f"{count} tills: total RSS"]
-    terminals = [programs.tillui(TILLUI_CURSOR_BLINK="false") for _ in range(count)]
-    try:
-        for t in terminals:
-            t.wait_for(READY_MARK, timeout=300)
-        for t in terminals:
-            t.drain(0.05)
-        for _ in range(3):
-            for t in terminals:
-                type_text(t, CUSTOMER[0])
-            time.sleep(0.5)
-            sent = {t.send("\r"): t for t in terminals}
-            waiting = {t.master: (t, at) for at, t in sent.items()}
-            needle = CUSTOMER[1]
-            deadline = time.perf_counter() + 120
-            while waiting and time.perf_counter() < deadline:
-                ready, _, _ = select.select(list(waiting), [], [], 0.05)
-                for fd in ready:
-                    t, at = waiting[fd]
-                    t._read(0)
-                    if t.painted(needle):
-                        figure.ours.append(ms(time.perf_counter() - at))
-                        del waiting[fd]
-            if waiting:
-                raise TimeoutError(f"{len(waiting)} tills never showed the customer")
-            memory.ours.append(sum(t.memory_mb("VmRSS") for t in terminals))
-            for t in terminals:
-                t.drain(0.02, limit=1)
-                t.send("\x1b")
-            for t in terminals:
-                t.wait_for(HOME_MARK)
-                t.drain(0.02, limit=1)
-    finally:
-        for t in terminals:
-            t.close()
+    kinds = (
+        (ours, lambda: programs.tillui(TILLUI_CURSOR_BLINK="false"), READY_MARK),
+        (bare, lambda: programs.bare(BARE_LOOKUP_HTTP="1"), HOME_MARK),
+    )
+    for figure, start, ready in kinds:
+        for size, into in ((1, figure.reference), (count, figure.ours)):
+            terminals = [start() for _ in range(size)]
+            try:
+                into.extend(press_enter_together(terminals, ready))
+                if size == count:
+                    total = sum(t.memory_mb("VmRSS") for t in terminals)
+                    (memory.ours if figure is ours else memory.reference).append(total)
+            finally:
+                for t in terminals:
+                    t.close()
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.machine()
 
 
 def main() -> int:
@@ -378,6 +420,12 @@ def main() -> int:
         "--crowd", type=int, default=50, help="tills for the crowd figure (0: skip)"
     )
     parser.add_argument("--quick", action="store_true", help="3 runs, 10 tills: a smoke test")
+    parser.add_argument(
+        "--readme", action="store_true", help="also write the table into README.md (Performance)"
+    )
+    parser.add_argument(
+        "--only", nargs="*", help="run only these steps: start-up interaction idle slow crowd"
+    )
     args = parser.parse_args()
     runs, count = (3, min(10, args.crowd)) if args.quick else (args.runs, args.crowd)
     started = time.perf_counter()
@@ -389,8 +437,10 @@ def main() -> int:
         Figure("Enter -> customer painted", "ms"),
         Figure("CPU per lookup cycle", "ms", "≤ 1.3x", limit=1.3),
         Figure("Enter -> customer, 200 ms per request", "ms", "≤ 1.15x", limit=1.15),
+        Figure("same, bare app doing the lookup", "ms"),
         Figure("r -> first requests page", "ms", "≤ 1.5x", limit=1.5),
         Figure("page flip", "ms", "≤ 1.2x", limit=1.2),
+        Figure("page flip with PgDn", "ms"),
         Figure("peak RSS, customer shown", "MB", "≤ 1.4x", limit=1.4),
         Figure("bytes per typed key", "B"),
         Figure("idle CPU, lookup screen", "%"),
@@ -400,13 +450,19 @@ def main() -> int:
     for f in specs:
         f.reference_name = "bare app"
     figures["Enter -> customer, 200 ms per request"].reference_name = "one round trip"
+    figures["same, bare app doing the lookup"].reference_name = "bare app, same lookup"
     figures["idle CPU, cursor_blink = false"].reference_name = "tillui, blink on"
     if count:
-        specs.append(Figure(f"{count} tills press Enter together", "ms", "≤ 12x", limit=12))
-        specs.append(Figure(f"{count} tills: total RSS", "MB"))
-        figures[specs[-2].name] = specs[-2]
-        figures[specs[-1].name] = specs[-1]
-        specs[-2].reference_name = "one till"
+        crowd_figures = [
+            Figure(f"{count} tills press Enter together", "ms", "≤ 12x", limit=12),
+            Figure(f"{count} bare apps", "ms"),
+            Figure(f"{count} tills: total RSS", "MB"),
+        ]
+        crowd_figures[0].reference_name = "one till alone"
+        crowd_figures[1].reference_name = "one bare app alone"
+        crowd_figures[2].reference_name = f"{count} bare apps"
+        specs += crowd_figures
+        figures.update({f.name: f for f in crowd_figures})
     with tempfile.TemporaryDirectory(prefix="tillui-bench-") as tmp, sandbox() as api:
         folder = Path(tmp)
         programs = Programs(folder, api)
@@ -417,28 +473,37 @@ def main() -> int:
         steps = [
             ("start-up", lambda: start_up(programs, runs, figures)),
             ("interaction", lambda: interaction(programs, max(2, runs // 2), 4, figures)),
-            ("idle without blink", lambda: idle_without_blink(programs, figures)),
-            ("slow server", lambda: slow_server(folder, runs, figures)),
+            ("idle", lambda: idle_without_blink(programs, figures)),
+            ("slow", lambda: slow_server(folder, runs, figures)),
         ]
         if count:
             steps.append(("crowd", lambda: crowd(programs, count, figures)))
         for name, step in steps:
+            if args.only and name not in args.only:
+                continue
             print(f"… {name} ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
             try:
                 step()
             except (TimeoutError, RuntimeError) as error:
                 print(f"   {name} failed: {error}", file=sys.stderr, flush=True)
-    if count:
-        single = figures["Enter -> customer painted"].ours
-        figures[f"{count} tills press Enter together"].reference = list(single)
     load = os.getloadavg()
-    print(
+    heading = (
         f"tillui bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
-        f"{os.cpu_count()} cores · Python {platform.python_version()} · "
-        f"load {load[0]:.1f} at the end · {time.perf_counter() - started:.0f} s"
+        f"{os.cpu_count()} cores · {cpu_model()} · "
+        f"Python {platform.python_version()} · load {load[0]:.1f} at the end · "
+        f"{time.perf_counter() - started:.0f} s"
     )
+    print(heading)
     print()
     print(table(specs))
+    if args.readme:
+        readme = BENCH.parent / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- bench-table -->\n", "<!-- /bench-table -->"
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        block = f"{start}{heading}\n\n{table(specs)}\n{end}"
+        readme.write_text(before + block + after, encoding="utf-8")
     return 0
 
 

@@ -253,3 +253,30 @@ def test_config_set_help_lists_every_key_with_type_default_and_layer() -> None:
         timeout=60,
     )
     assert rows["retro_max_age_days"] in keys.stdout.splitlines()
+
+
+def test_a_bad_config_in_a_real_terminal_is_one_line_and_never_the_full_screen(tmp_path) -> None:
+    """With a terminal the app is imported while the config is checked (in a forked child, so
+    the first frame does not wait for pydantic); a bad config still ends it before any paint."""
+    import os
+    import pty
+
+    config = tmp_path / "config.toml"
+    config.write_text('[till.T1]\nstore = "S404"\n')
+    pid, fd = pty.fork()
+    if pid == 0:  # the child becomes tillui on the pty
+        os.execv(sys.executable, [sys.executable, "-m", "tillui", "--config", str(config)])  # noqa: S606
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 2
+    assert b"the config has no [store.S404] section" in output
+    assert b"\x1b[?1049h" not in output  # the alternate screen was never entered

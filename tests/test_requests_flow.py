@@ -162,8 +162,7 @@ async def test_paging_again_cancels_the_load_in_flight(make_app):
 
         pager._fetch = held_fetch
         await pilot.press("n", "n", "n")
-        await pilot.pause()
-        assert screen.query_one("#requests-loading").display
+        await until(pilot, lambda: screen.query_one("#requests-loading").display)
         assert screen.view.index == 0
         assert started == [15, 30, 45] and cancelled == [15, 30]
         gate.set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,17 +149,21 @@ def run_app(args: argparse.Namespace) -> int:
     from functools import partial
 
     from tillui.kiosk import kiosk_from_env
+    from tillui.wiring.lean import skip_unused_imports
 
+    skip_unused_imports()
     flags: dict[str, object] = {"theme": args.theme} if args.theme else {}
     kiosk = args.kiosk or kiosk_from_env()
     if args.kiosk or (args.demo and kiosk):  # the configured wiring reads TILLUI_KIOSK itself
         flags["kiosk"] = True
-    if not args.demo:
-        problem = config_problem(args.till, args.config, flags)
-        if problem:  # before the full-screen app: a one-line message on a normal terminal
+    config_verdict = (
+        (lambda: None) if args.demo else config_problem_meanwhile(args.till, args.config, flags)
+    )
+    if not has_terminal():
+        problem = config_verdict()
+        if problem:  # one thing to fix at a time: the config first
             print(f"tillui: config error: {problem}", file=sys.stderr)
             return 2
-    if not has_terminal():
         print(
             "tillui: needs a terminal; over SSH connect with ssh -t "
             "(a ForceCommand login needs PermitTTY yes)",
@@ -176,8 +181,12 @@ def run_app(args: argparse.Namespace) -> int:
     from tillui.app import TillApp
     from tillui.logs import configure_logging
 
+    problem = config_verdict()
+    if problem:  # before the full-screen app: a one-line message on a normal terminal
+        print(f"tillui: config error: {problem}", file=sys.stderr)
+        return 2
     configure_logging()
-    app = TillApp(factory, demo=args.demo, kiosk=kiosk)
+    app = TillApp(factory, demo=args.demo, kiosk=kiosk, freeze_when_loaded=True)
     app.run()
     if app.startup_error:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
@@ -191,6 +200,42 @@ def has_terminal() -> bool:
     import os
 
     return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+def config_problem_meanwhile(
+    till: str | None, path: Path | None, flags: dict[str, object]
+) -> Callable[[], str | None]:
+    """Start checking the configuration while Textual is imported; the returned call waits for
+    the verdict. A bad config must be told before the full-screen app starts, but checking it
+    costs pydantic's import (~270 ms) that the first frame must not wait for: a forked child
+    checks it on the other core and writes the one-line problem (or nothing) to a pipe."""
+    import os
+
+    if not hasattr(os, "fork"):
+        return lambda: config_problem(till, path, flags)
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's exit status is all the coverage it has
+        os.close(read_end)
+        try:
+            problem = config_problem(till, path, flags) or ""
+        except BaseException as error:  # noqa: BLE001 - any failure is one line, never a trace
+            problem = f"{type(error).__name__}: {error}"
+        os.write(write_end, problem.encode("utf-8", "replace")[:4000])
+        os._exit(0)
+    os.close(write_end)
+
+    def verdict() -> str | None:
+        chunks = []
+        with os.fdopen(read_end, "rb") as pipe:
+            while chunk := pipe.read(4096):
+                chunks.append(chunk)
+        os.waitpid(child, 0)
+        return b"".join(chunks).decode("utf-8", "replace").strip() or None
+
+    return verdict
 
 
 def config_problem(till: str | None, path: Path | None, flags: dict[str, object]) -> str | None:

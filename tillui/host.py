@@ -45,6 +45,10 @@ class TillHost(Protocol):
         """Forget the customer and return to an empty lookup screen (optionally with a scan)."""
         ...
 
+    def show_customer(self) -> None:
+        """Show the customer of the session (just looked up) on the customer screen."""
+        ...
+
     async def show_unsent_claims(self) -> None:
         """Refresh the home screen's count of claims the server has not confirmed."""
         ...

@@ -38,7 +38,7 @@ def build_app(scene: str | None = None) -> TillApp:
     from tillui.wiring.demo import demo_services
 
     clock = FixedClock(FIXED_NOW, tz=TILL_TZ)
-    options = None if scene in CHECKER_SCENES else {}
+    options: dict[str, object] | None = None if scene in CHECKER_SCENES else {}
     factory = partial(demo_services, clock=clock, sandbox_options=options)
     app = TillApp(factory, clock=clock, demo=True)
     app.scan_guard.enabled = False

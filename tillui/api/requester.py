@@ -135,11 +135,11 @@ class Requester:
         except InvalidResponse as error:
             fail(call, error)
         except Exception as exc:  # noqa: BLE001 - a body `prepare` could not handle
-            error = InvalidResponse(
+            unexpected = InvalidResponse(
                 None, f"Unexpected answer from {call.label}", answer.request_id, answer.status
             )
-            error.__cause__ = exc
-            fail(call, error)
+            unexpected.__cause__ = exc
+            fail(call, unexpected)
 
     def _timeout(self, call: Call, started: float) -> httpx.Timeout:
         """The client's timeouts, shortened so a retried GET ends within the policy's bound."""

@@ -198,7 +198,7 @@ class CheckerDesk:
                 raise error from None
             if is_waiting(current.state):
                 raise
-            wanted = "approved" if approve else "rejected"
+            wanted: Literal["approved", "rejected"] = "approved" if approve else "rejected"
             answer_lost = isinstance(error, (Timeout, Unavailable, InvalidResponse))
             if answer_lost and current.state.lower() in _OUTCOMES[wanted]:
                 return _decided(wanted, current)  # ours landed; only its answer was lost

@@ -204,7 +204,7 @@ class ClaimService:
             request = self._build(
                 customer_id=customer_id, transaction_id=transaction_id, notes=notes
             )
-            fields = {
+            fields: dict[str, Any] = {
                 "till_id": self._settings.till_id,
                 "customer_id": customer_id,
                 "transaction_id": transaction_id,

@@ -8,9 +8,14 @@ them up in the background (`warm_up`) while the cashier starts typing.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tillui.counter.identifier_types import Identifier, IdentifierName
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 MAX_LENGTH = 64
 # External IDs and card numbers are brand-defined; we only refuse what cannot be sent as one
@@ -32,6 +37,9 @@ class Checked:
         return self.identifier is not None
 
 
+_warm = threading.Event()
+
+
 def warm_up() -> None:
     """Import the validator libraries now (called from a background thread after first paint)."""
     import email_validator  # noqa: F401
@@ -39,6 +47,12 @@ def warm_up() -> None:
 
     check("mobile", "+919800000001")
     check("email", "warm.up@example.com")
+    _warm.set()
+
+
+def warmed_up() -> bool:
+    """Whether `warm_up` has run: checking before would load the libraries on the UI thread."""
+    return _warm.is_set()
 
 
 def check(name: IdentifierName, raw: str, *, phone_region: str = "IN") -> Checked:
@@ -87,7 +101,7 @@ def _check_mobile(value: str, region: str) -> Checked:
         possible.append(number)
     if possible:
         number = possible[0]
-        country = phonenumbers.region_code_for_country_code(number.country_code)
+        country = phonenumbers.region_code_for_country_code(number.country_code or 0)
         where = country if country != "ZZ" else f"+{number.country_code}"
         return Checked(
             _mobile(number),
@@ -96,7 +110,7 @@ def _check_mobile(value: str, region: str) -> Checked:
     return Checked(None, f"Not a possible mobile number (numbers without + are read as {region})")
 
 
-def _mobile(number: object) -> Identifier:
+def _mobile(number: PhoneNumber) -> Identifier:
     import phonenumbers
 
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -104,7 +118,7 @@ def _mobile(number: object) -> Identifier:
     return Identifier("mobile", e164.lstrip("+"))
 
 
-def _kind_warning(number: object) -> str | None:
+def _kind_warning(number: PhoneNumber) -> str | None:
     import phonenumbers
 
     # FIXED_LINE_OR_MOBILE covers countries (US, CA…) whose numbering does not tell them apart.

@@ -17,7 +17,7 @@ scanned again within `repeat_window` seconds (a double read) is dropped too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -46,7 +46,7 @@ class _Burst:
     field: Input
     chars: list[str]
     last: float
-    before: tuple[str, int] | None = field(default=None)
+    before: tuple[str, int] | None = None
 
 
 class ScanGuard:

@@ -9,13 +9,14 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tillui.clock import format_age, format_local
 from tillui.display.formatting import format_points
 from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.footer import TillFooter
 from tillui.widgets.points_panel import PointsPanel
 from tillui.widgets.spinner import Spinner
 
@@ -70,13 +71,22 @@ class CustomerScreen(TillScreen[None]):
         yield ErrorPanel(id="customer-error")
         with Vertical(id="programs-box"):
             yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#programs", DataTable)
         table.add_columns("Program", "Tier", "Points", "Lifetime", "Delayed", "Available")
         self.query_one("#programs-box").border_title = "Programs"
         self.render_lookup()
+
+    def show_new_customer(self) -> None:
+        """The screen is reused for every customer: forget the last one's view of it."""
+        self.workers.cancel_group(self, "refresh")
+        self._all_programs = None
+        self.query_one("#customer-loading").display = False
+        self.query_one(ErrorPanel).clear()
+        self.render_lookup()
+        self.query_one("#programs", DataTable).move_cursor(row=0, animate=False)
 
     @property
     def lookup(self) -> CustomerLookup:

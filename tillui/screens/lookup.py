@@ -12,17 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tillui.counter.identifier_types import IDENTIFIER_NAMES, Identifier
 from tillui.display.formatting import INVALID_MARK, invalid_text
 from tillui.messages import ScannedCode, ServicesFailed
 from tillui.screens.base import TillScreen
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.footer import TillFooter
 from tillui.widgets.identifier_input import IdentifierInput
 from tillui.widgets.spinner import Spinner
 
-SPINNER_DELAY = 0.15
+SPINNER_DELAY = 0.3
 SHOWN_APP_KEYS = frozenset({"app.settings", "app.quit"})
 
 
@@ -67,7 +68,7 @@ class LookupScreen(TillScreen[None]):
         yield Spinner(id="lookup-loading")
         yield ErrorPanel(id="lookup-error")
         yield Static("", id="lookup-demo")
-        yield Footer(compact=True)
+        yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
         if self.till.demo:
@@ -206,8 +207,6 @@ class LookupScreen(TillScreen[None]):
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def _look_up(self, identifiers: tuple[Identifier, ...]) -> None:
-        from tillui.screens.customer import CustomerScreen
-
         self._set_busy(True)
         try:
             services = await self.till.services()
@@ -219,4 +218,4 @@ class LookupScreen(TillScreen[None]):
             return
         self._set_busy(False)
         self.till.session.start(identifiers, lookup)
-        self.app.push_screen(CustomerScreen())
+        self.till.show_customer()

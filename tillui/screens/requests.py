@@ -14,11 +14,12 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tillui.screens.base import TillScreen
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.footer import TillFooter
 from tillui.widgets.request_pager import (
     PAGE_SIZE,
     STATUSES,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from tillui.wiring.services import Services
 
 PAGE_KEYS = Binding.Group("Page")
+LOADING_DELAY = 0.3
 
 
 class RequestsScreen(TillScreen[None]):
@@ -86,6 +88,7 @@ class RequestsScreen(TillScreen[None]):
         self._generation = 0
         self._refresh_timer: Timer | None = None
         self._refresh_seconds = 0
+        self._loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="requests-head"):
@@ -97,7 +100,7 @@ class RequestsScreen(TillScreen[None]):
         yield ErrorPanel(id="requests-error")
         yield RequestsTable(self.till.clock, id="requests-table")
         yield Static("", id="requests-empty")
-        yield Footer(compact=True)
+        yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
         lookup = self.till.session.lookup
@@ -136,7 +139,8 @@ class RequestsScreen(TillScreen[None]):
             claimed = self.till.session.claimed_transaction_ids
             if any(item.transaction_id in claimed for item in view.items):
                 text += f" · {CLAIMED_MARK} claimed here"
-        self.query_one("#requests-status", Static).update(text)
+        # One row, width 1fr: a new text never changes its size, so no relayout.
+        self.query_one("#requests-status", Static).update(text, layout=False)
 
     def _show_view(self, view: RequestsView) -> None:
         self._view = view
@@ -159,9 +163,24 @@ class RequestsScreen(TillScreen[None]):
         self._generation += 1
         self._stop_auto_refresh()
         if not quiet:
-            self.query_one("#requests-loading").display = True
-            self._show_status()
+            if self._view is None:
+                self._show_loading(True)
+            elif self._loading_timer is None:
+                # Another page of a screen on show: the spinner only if the answer is slow, so a
+                # quick page flip costs one relayout, not three.
+                self._loading_timer = self.set_timer(
+                    LOADING_DELAY, lambda: self._show_loading(True), name="requests-loading"
+                )
         self._load(self._generation)
+
+    def _show_loading(self, shown: bool) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        spinner = self.query_one("#requests-loading")
+        if spinner.display != shown:
+            spinner.display = shown
+            self._show_status()
 
     @work(exclusive=True, group="requests-load", exit_on_error=False)
     async def _load(self, generation: int) -> None:
@@ -174,13 +193,13 @@ class RequestsScreen(TillScreen[None]):
             view = await pager.load(self._target)
         except Exception as error:  # noqa: BLE001 - shown, never raised
             if generation == self._generation:
-                self.query_one("#requests-loading").display = False
+                self._show_loading(False)
                 panel.show_error(error)
                 self._show_status()
             return
         if generation != self._generation:
             return
-        self.query_one("#requests-loading").display = False
+        self._show_loading(False)
         panel.clear()
         if view is None:
             # Nothing past the page on show (a filtered scan reached the end): stay there.

@@ -27,5 +27,7 @@ class ErrorPanel(Static):
         self.display = True
 
     def clear(self) -> None:
-        self.update("")
-        self.display = False
+        # Cleared on every load: when there is nothing to clear, no update (each one a relayout).
+        if self.display:
+            self.update("")
+            self.display = False

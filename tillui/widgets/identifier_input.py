@@ -25,8 +25,11 @@ class IdentifierValidator(Validator):
         self.region = region
 
     def validate(self, value: str) -> ValidationResult:
-        from tillui.counter.identifiers import check
+        from tillui.counter.identifiers import check, warmed_up
 
+        if not warmed_up():
+            # Keys typed at the first frame echo at once; Enter checks every field anyway.
+            return self.success()
         checked = check(self.kind, value, phone_region=self.region())
         return self.success() if checked.ok else self.failure(checked.error or "Not valid")
 
