@@ -51,7 +51,14 @@ class Terminal:
         self.started = time.monotonic()
         self.deadline = self.started + deadline
         environment = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
-        shell_command = f"exec env {environment} {shlex.join(command)}"
+        # The exit status goes to a file: tmux can be seconds late to notice that a pane's
+        # process ended (its zombie waits for tmux's event loop on a loaded machine).
+        self.status_file = folder / "exit-status"
+        shell_command = (
+            f"env {environment} {shlex.join(command)}; "
+            f"echo $? > {shlex.quote(str(self.status_file))}.tmp; "
+            f"mv {shlex.quote(str(self.status_file))}.tmp {shlex.quote(str(self.status_file))}"
+        )
         self._tmux(
             "-f", "/dev/null", "new-session", "-d", "-s", self.target,
             "-x", str(width), "-y", str(height), shell_command,
@@ -114,11 +121,11 @@ class Terminal:
         raise AssertionError(f"the terminal never showed {condition!r}; it shows:\n{screen}")
 
     def exited(self) -> int | None:
-        """The app's exit status once it has ended, else None."""
-        dead, status = self._tmux(
-            "display-message", "-p", "-t", self.target, "#{pane_dead} #{pane_dead_status}"
-        ).split(" ")
-        return int(status) if dead == "1" and status.strip() else None
+        """The app's exit status once it has ended (128 + N after signal N), else None."""
+        try:
+            return int(self.status_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return None
 
     def wait_for_exit(self, *, timeout: float = 10.0) -> int:
         end = min(time.monotonic() + timeout, self.deadline)

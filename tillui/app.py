@@ -13,7 +13,8 @@ import contextlib
 import gc
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from textual.widgets import Input
 from tillui.clock import SystemClock
 from tillui.counter.scan_guard import ScanGuard
 from tillui.host import TillCapabilities
-from tillui.messages import ScannedCode, ServicesFailed
+from tillui.messages import FromLoadingThread, ScannedCode, ServicesFailed
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.styles import stylesheet
 from tillui.session import Session
@@ -156,10 +157,10 @@ class TillApp(TerminalGuard, App[None]):
             self._stand_aside_while_typing()
             services = self._services_factory()
         except FirstRunNeeded as first_run:
-            self.call_from_thread(self._open_setup, first_run)
+            self.hand_over(partial(self._open_setup, first_run))
             return
         except Exception as error:  # noqa: BLE001 - any failure becomes a one-line message
-            self.call_from_thread(self._services_failed, _one_line(error))
+            self.hand_over(partial(self._services_failed, _one_line(error)))
             return
         if self._warm_up_validators:
             # Before ready: the fields check as you type only once their libraries are loaded.
@@ -167,13 +168,24 @@ class TillApp(TerminalGuard, App[None]):
             from tillui.counter.identifiers import warm_up
 
             warm_up()
-        self.call_from_thread(self._services_done, services)
+        self.hand_over(partial(self._services_done, services))
         # Ready first, then the next screens' modules: a lookup typed meanwhile imports what it
         # needs itself.
         for module in WARM_SCREENS:
             self._stand_aside_while_typing()
             import_module(module)
-        self.call_from_thread(self._warmed_up)
+        self.hand_over(self._warmed_up)
+
+    def hand_over(self, callback: Callable[[], None]) -> None:
+        """From the loading thread: run `callback` on the app's loop, without waiting for it.
+        `call_from_thread` would wait for an answer that never comes once the app has quit, and
+        the waiting thread (a non-daemon executor thread) would keep the process alive after
+        Ctrl+Q."""
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nothing left to hand to
+            self.post_message(FromLoadingThread(callback))
+
+    def on_from_loading_thread(self, message: FromLoadingThread) -> None:
+        message.callback()
 
     def _stand_aside_while_typing(self) -> None:
         """In the loading thread: a key typed at the first frame must echo at once, not after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,3 +27,11 @@ class ServicesFailed(Message):
     """Loading the configuration or the client failed; `reason` is one line for the cashier."""
 
     reason: str
+
+
+@dataclass
+class FromLoadingThread(Message):
+    """The services' loading thread hands its result to the app's own loop, without waiting
+    for it to be handled (see TillApp.hand_over)."""
+
+    callback: Callable[[], None]
