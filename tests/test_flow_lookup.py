@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests.conftest import scan, services_ready, until
+from tillui.commands.screenshots import look_up
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.lookup import LookupScreen
-from tillui.screenshots import look_up
 from tillui.widgets.error_panel import ErrorPanel
 
 SIZE = (80, 24)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tillui.screenshots import SCENES, SIZE, build_app
+from tillui.commands.screenshots import SCENES, SIZE, build_app
 
 
 @pytest.mark.parametrize(

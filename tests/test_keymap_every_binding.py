@@ -21,7 +21,7 @@ from textual.dom import DOMNode
 import tillui.screens
 import tillui.widgets
 from tillui.app import TillApp
-from tillui.screenshots import SCENES, SIZE, build_app, settled
+from tillui.commands.screenshots import SCENES, SIZE, build_app, settled
 
 NEW_KEY = "f12"  # bound nowhere in tillui or in the Textual widgets it uses
 

@@ -12,11 +12,11 @@ from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from tests.conftest import services_ready, until
-from tillui.kiosk import hash_pin, is_pin_hash, kiosk_from_env, pin_problem, verify_pin
+from tillui.commands.screenshots import look_up
+from tillui.config.kiosk import hash_pin, is_pin_hash, kiosk_from_env, pin_problem, verify_pin
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.dialogs.pin import PinDialog
 from tillui.screens.lookup import LookupScreen
-from tillui.screenshots import look_up
 
 SIZE = (80, 24)
 PIN = "2468"
@@ -96,7 +96,7 @@ async def test_three_wrong_pins_lock_quitting_out(make_app) -> None:
 
 
 def test_pin_guard_lockouts_double_and_a_right_pin_resets_them() -> None:
-    from tillui.kiosk import PinGuard
+    from tillui.config.kiosk import PinGuard
 
     now = [0.0]
     guard = PinGuard(clock=lambda: now[0])
@@ -377,7 +377,7 @@ async def test_help_lists_no_settings_setup_or_reveal_key_in_kiosk_mode(make_app
 
 
 def test_serve_runs_each_session_with_the_till_and_kiosk_options() -> None:
-    from tillui.serve import DEFAULT_PORT, app_command, build_parser
+    from tillui.commands.serve import DEFAULT_PORT, app_command, build_parser
 
     args = build_parser().parse_args(["--till", "T 7", "--kiosk", "--demo"])
     assert args.host == "127.0.0.1" and args.port == DEFAULT_PORT  # loopback unless told

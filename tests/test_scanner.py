@@ -8,6 +8,7 @@ from textual.widgets import Input
 
 from tests.conftest import scan, services_ready, until
 from tests.test_flow_claim import open_claim, sandbox_state, settle
+from tillui.commands.screenshots import look_up
 from tillui.config.settings import Settings
 from tillui.counter.scan_classifier import ScanClassifier
 from tillui.sandbox import DEMO
@@ -15,7 +16,6 @@ from tillui.screens.claim import ClaimScreen
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.dialogs.confirm_claim import ConfirmClaimDialog
 from tillui.screens.lookup import LookupScreen
-from tillui.screenshots import look_up
 from tillui.widgets.error_panel import ErrorPanel
 
 SIZE = (80, 24)

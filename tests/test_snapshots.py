@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tillui.screenshots import SCENES, SIZE, build_app
+from tillui.commands.screenshots import SCENES, SIZE, build_app
 
 # Screens whose own engineers keep dedicated snapshot files are still covered here as scenes,
 # so the README's screenshots and the tests can never drift apart.

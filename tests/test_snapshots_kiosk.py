@@ -6,9 +6,9 @@ from textual.widgets import Input
 
 from tests.conftest import services_ready, until
 from tests.test_kiosk import KIOSK, PIN, with_pin
+from tillui.commands.screenshots import look_up
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.dialogs.pin import PinDialog
-from tillui.screenshots import look_up
 
 SIZE = (80, 24)
 

@@ -19,7 +19,7 @@ import asyncio, sys
 import tillui, tillui.screens.styles
 assert tillui.__file__.startswith(sys.argv[1]), tillui.__file__
 assert tillui.screens.styles.styles_dir().name == "_styles", tillui.screens.styles.styles_dir()
-from tillui.screenshots import build_app
+from tillui.commands.screenshots import build_app
 
 async def main():
     app = build_app()

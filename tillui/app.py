@@ -37,8 +37,8 @@ from tillui.widgets import size_notice
 if TYPE_CHECKING:
     from tillui.claims.service import ClaimOutcome
     from tillui.clock import Clock
+    from tillui.config.kiosk import PinGuard
     from tillui.config.settings import Settings
-    from tillui.kiosk import PinGuard
     from tillui.screens.dialogs.confirm_quit import QuitQuestion
     from tillui.wiring.configured import FirstRunNeeded
     from tillui.wiring.services import Services, ServicesFactory
@@ -437,7 +437,7 @@ class TillApp(TerminalGuard, App[None]):
     # -- quitting -----------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit. A kiosk follows its rules (tillui.kiosk: a PIN, refused while claims wait);
+        """Quit. A kiosk follows its rules (tillui.config.kiosk: a PIN, refused while claims wait);
         elsewhere ask first when claims are in flight or not yet confirmed by the server."""
         kiosk_unknown = self._services is None and not self._first_run
         if self.kiosk or kiosk_unknown:
@@ -560,7 +560,7 @@ class TillApp(TerminalGuard, App[None]):
         if isinstance(screen, TillCapabilities):
             yield from screen.palette_commands()
 
-    # -- kiosk mode (the rules: tillui.kiosk) --------------------------------------------------
+    # -- kiosk mode (the rules: tillui.config.kiosk) --------------------------------------------------
 
     @property
     def kiosk(self) -> bool:
@@ -573,7 +573,7 @@ class TillApp(TerminalGuard, App[None]):
         return super().check_action(action, parameters)
 
     async def _kiosk_quit(self) -> None:
-        from tillui.kiosk import PinGuard, quit_verdict
+        from tillui.config.kiosk import PinGuard, quit_verdict
 
         if not self._kiosk_flag:
             await self._services_loaded.wait()  # the config says whether this is a kiosk

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tillui import __version__
-from tillui.arguments import OneLineParser, non_empty, one_line_error
+from tillui.commands.arguments import OneLineParser, non_empty, one_line_error
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,10 @@ SUBCOMMANDS = {
         reads_config=True,
     ),
     "screenshots": Subcommand(
-        "tillui.screenshots", "write SVG screenshots of every screen (demo data)"
+        "tillui.commands.screenshots", "write SVG screenshots of every screen (demo data)"
     ),
     "serve": Subcommand(
-        "tillui.serve",
+        "tillui.commands.serve",
         "serve the app to a browser (textual-serve; loopback by default)",
         reads_config=True,
     ),
@@ -148,7 +148,7 @@ def run_subcommand(name: str, args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from tillui.kiosk import kiosk_from_env
+    from tillui.config.kiosk import kiosk_from_env
     from tillui.wiring.lean import skip_unused_imports
 
     skip_unused_imports()

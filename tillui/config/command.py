@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tillui.arguments import OneLineParser, non_empty, one_line_error
+from tillui.commands.arguments import OneLineParser, non_empty, one_line_error
 from tillui.config.keys import field_docs, keys_table
 from tillui.config.layers import (
     ConfigError,

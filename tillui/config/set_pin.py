@@ -11,9 +11,9 @@ import getpass
 import sys
 
 from tillui.config.files import ConfigError
+from tillui.config.kiosk import hash_pin, pin_problem
 from tillui.config.layers import default_config_path
 from tillui.config.secrets import secrets_path_for, write_secret
-from tillui.kiosk import hash_pin, pin_problem
 
 FIELD = "kiosk_pin_hash"
 

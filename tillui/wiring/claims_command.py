@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tillui.arguments import (
+from tillui.commands.arguments import (
     OneLineParser,
     amount_text,
     non_empty,

@@ -1,7 +1,7 @@
 """The kiosk quit PIN: typed hidden, checked against the stored hash; Esc cancels.
 
 Dismisses with True when the PIN matched, False after a cancel or when wrong PINs locked it out
-(the lockout itself is tillui.kiosk.PinGuard's, kept by the app across dialogs).
+(the lockout itself is tillui.config.kiosk.PinGuard's, kept by the app across dialogs).
 """
 
 from __future__ import annotations
