@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 from tillui.clock import format_local, local
 from tillui.display.formatting import format_amount, mask_number
 from tillui.screens.base import TillScreen
+from tillui.screens.paging import page_bindings
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 12
 """Rows on one page: what fits the screen at 80x24 with an error on show."""
-PAGE_KEYS = Binding.Group("Page")
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("bill", "Bill", 10),
     ("amount", "Amount", 10),
@@ -70,22 +70,7 @@ class CheckerScreen(TillScreen[None]):
         Binding("a", "approve", "Approve", id="checker.approve"),
         Binding("r", "reject", "Reject", id="checker.reject"),
         Binding("enter", "detail", "Bill", id="checker.detail"),
-        Binding(
-            "pageup,p",
-            "previous_page",
-            "Previous page",
-            id="checker.previous_page",
-            key_display="PgUp",
-            group=PAGE_KEYS,
-        ),
-        Binding(
-            "pagedown,n",
-            "next_page",
-            "Next page",
-            id="checker.next_page",
-            key_display="PgDn",
-            group=PAGE_KEYS,
-        ),
+        *page_bindings("checker", ends=False),
         Binding("ctrl+r,f5", "refresh", "Refresh", id="checker.refresh", show=False),
     ]
 

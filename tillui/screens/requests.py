@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from tillui.screens.base import TillScreen
+from tillui.screens.paging import page_bindings
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.footer import TillFooter
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from tillui.counter.identifier_types import Identifier
     from tillui.wiring.services import Services
 
-PAGE_KEYS = Binding.Group("Page")
 LOADING_DELAY = 0.3
 
 
@@ -47,25 +47,7 @@ class RequestsScreen(TillScreen[None]):
     scan_starts_lookup = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="requests.back"),
-        # Grouped: one footer entry for both page keys, so the footer fits 80 columns.
-        Binding(
-            "pageup,p",
-            "previous_page",
-            "Previous page",
-            id="requests.previous_page",
-            key_display="PgUp",
-            group=PAGE_KEYS,
-        ),
-        Binding(
-            "pagedown,n",
-            "next_page",
-            "Next page",
-            id="requests.next_page",
-            key_display="PgDn",
-            group=PAGE_KEYS,
-        ),
-        Binding("home,g", "first_page", "First page", id="requests.first_page", show=False),
-        Binding("end,G", "last_page", "Last page", id="requests.last_page", show=False),
+        *page_bindings("requests"),
         Binding("f", "choose_filter", "Filter", id="requests.filter"),
         Binding("ctrl+r,f5", "refresh", "Refresh", id="requests.refresh"),
         Binding("enter", "detail", "Detail", id="requests.detail"),

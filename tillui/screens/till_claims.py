@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from tillui.clock import local
 from tillui.display.formatting import format_amount, mask_number
 from tillui.screens.base import TillScreen
+from tillui.screens.paging import page_bindings
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from tillui.claims.history import TillClaim, TillClaimsHistory, TillClaimsPage
 
 PAGE_SIZE = 12
-PAGE_KEYS = Binding.Group("Page")
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("when", "Claimed", 12),
     ("bill", "Bill", 10),
@@ -48,24 +48,7 @@ class TillClaimsScreen(TillScreen[None]):
         Binding("escape", "back", "Back", id="till_claims.back"),
         Binding("enter", "detail", "Detail", id="till_claims.detail"),
         Binding("c", "check_now", "Check now", id="till_claims.check_now"),
-        Binding(
-            "pageup,p",
-            "previous_page",
-            "Previous page",
-            id="till_claims.previous_page",
-            key_display="PgUp",
-            group=PAGE_KEYS,
-        ),
-        Binding(
-            "pagedown,n",
-            "next_page",
-            "Next page",
-            id="till_claims.next_page",
-            key_display="PgDn",
-            group=PAGE_KEYS,
-        ),
-        Binding("home,g", "first_page", "First page", id="till_claims.first_page", show=False),
-        Binding("end,G", "last_page", "Last page", id="till_claims.last_page", show=False),
+        *page_bindings("till_claims"),
         Binding("ctrl+r,f5", "refresh", "Refresh", id="till_claims.refresh"),
     ]
 
