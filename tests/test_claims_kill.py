@@ -18,6 +18,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -136,9 +137,17 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
     # 2. A restarted till reconciling, killed at a random moment or, if it resends first, while
     # the server holds its resent POST (the sandbox's latency keeps it in flight).
     posts_before = _posts(url, bill)
+    # The first round whose claim is stored but never reached the server (a resend is then
+    # certain) waits for that resend, so every run kills at least one reconcile mid-resend;
+    # the others draw their moment.
+    state = _state(folder, bill["transactionId"])
+    wait_for_resend = state in ("queued", "sending", "unknown") and not _on_server(url, bill)
+    with RESEND_TARGET.lock:
+        wait_for_resend = wait_for_resend and not RESEND_TARGET.taken
+        RESEND_TARGET.taken = RESEND_TARGET.taken or wait_for_resend
     killed = _kill_after(
         _claims(folder, "reconcile", "--until-settled"),
-        rng.uniform(0.0, 6.0),
+        60.0 if wait_for_resend else rng.uniform(0.0, 6.0),
         sooner=lambda: _posts(url, bill) > posts_before,
     )
     resending = killed and _posts(url, bill) > posts_before
@@ -159,7 +168,17 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
     return {"kills": kills, "final": _state(folder, bill["transactionId"])}
 
 
+class _ResendTarget:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.taken = False
+
+
+RESEND_TARGET = _ResendTarget()
+
+
 def test_sigkill_at_random_moments_leaves_exactly_one_request_per_bill(tmp_path):
+    RESEND_TARGET.taken = False
     flags = ("--extra-bills", str(MAX_ROUNDS + 5), "--seed", "77", "--latency", "0.25")
     with sandbox_process(tmp_path, *flags) as url:
         claimable = control(url, "claimable")
