@@ -130,7 +130,8 @@ class RequestsScreen(TillScreen[None]):
         claimed = frozenset(self.till.session.claimed_transaction_ids)
         table = self.query_one(RequestsTable)
         table.show(view.items, claimed)
-        self._resolve_bills(view)
+        # The page paints first; its bill numbers (up to one GET a row) fill in after.
+        self.call_after_refresh(self._resolve_bills, view)
         empty = self.query_one("#requests-empty", Static)
         table.display = bool(view.items)
         empty.display = not view.items
@@ -153,6 +154,8 @@ class RequestsScreen(TillScreen[None]):
                 self._loading_timer = self.set_timer(
                     LOADING_DELAY, lambda: self._show_loading(True), name="requests-loading"
                 )
+        # The bill numbers of the page being left would hold up this page's own request.
+        self.workers.cancel_group(self, "requests-bills")
         self._load(self._generation)
 
     def _show_loading(self, shown: bool) -> None:
