@@ -162,3 +162,21 @@ async def test_a_rejection_without_a_reason_in_the_workflow_answer_takes_the_cus
     assert (claim.server_words, claim.reason) == ("rejected", "Receipt torn")
     assert calls == ["list", "customer 7"]
     assert outbox.get(record.id).server_state == "rejected"
+
+
+def test_the_sealed_token_goes_to_the_secrets_file_and_is_never_printed(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    from tillui.config import checker_pin
+    from tillui.config.secrets import read_secrets_file
+
+    answers = iter(["eyJ.checker.token", "2468", "2468"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    config = tmp_path / "config.toml"
+    assert checker_pin.main(["--config", str(config), "--till", "T1"]) == 0
+    out = capsys.readouterr().out
+    secrets = tmp_path / "secrets.toml"
+    sealed = read_secrets_file(secrets)["till.T1"]["checker_token_sealed"]
+    assert sealed not in out and "eyJ" not in out and str(secrets) in out
+    assert secrets.stat().st_mode & 0o777 == 0o600
+    assert checker_pin.unseal(sealed, "2468") == "eyJ.checker.token"

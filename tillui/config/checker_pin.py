@@ -110,9 +110,23 @@ class PinAttempts:
         self._failures = 0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Seal a checker token under a manager PIN straight into the 0600 secrets file: the sealed
+    token is never printed (a terminal's scrollback is no place for it)."""
+    import argparse
     from getpass import getpass
+    from pathlib import Path
 
+    from tillui.config.layers import default_config_path
+    from tillui.config.secrets import secrets_path_for, write_secret
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tillui.config.checker_pin",
+        description="Keep a store manager's checker token in secrets.toml, sealed under a PIN.",
+    )
+    parser.add_argument("--till", help="for this till only (else [defaults])")
+    parser.add_argument("--config", type=Path, help="config file (else the default path)")
+    args = parser.parse_args(argv)
     token = getpass("Checker token (JWT of a user with CanCheckRequest): ")
     pin = getpass("Manager PIN: ")
     if getpass("Manager PIN again: ") != pin:
@@ -123,8 +137,10 @@ def main() -> int:
     except ValueError as error:
         print(f"Not sealed: {error}.")
         return 2
-    print("Put this line under [till.<id>] (or [defaults]) in secrets.toml:")
-    print(f'checker_token_sealed = "{sealed}"')
+    path = secrets_path_for(args.config or default_config_path())
+    write_secret(path, "checker_token_sealed", sealed, till=args.till)
+    section = f"[till.{args.till}]" if args.till else "[defaults]"
+    print(f"Sealed under the manager PIN and saved in {path} {section} (mode 0600).")
     return 0
 
 
