@@ -267,7 +267,8 @@ async def test_outside_kiosk_the_palette_has_settings_and_textuals_commands(make
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await services_ready(app)
         titles = await palette_titles(pilot)
-        assert {"Settings", "Quit", "Screenshot", "Theme"} <= titles
+        assert {"Settings", "Quit", "Theme"} <= titles
+        assert "Screenshot" not in titles  # never: it would save the customer's details
 
 
 # -- the idle reset --------------------------------------------------------------------------

@@ -529,12 +529,13 @@ class TillApp(TerminalGuard, App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # A kiosk offers till actions only: no Quit, Screenshot, Theme, Keys, Settings.
         # Textual's "Keys" (its help panel) would be a second help entry beside ours.
+        # Textual's "Screenshot" would write the customer's name and identifiers to a file.
         textual_help = (self.action_show_help_panel, self.action_hide_help_panel)
         if not self.kiosk:
             yield from (
                 command
                 for command in super().get_system_commands(screen)
-                if command.callback not in textual_help
+                if command.callback not in textual_help and command.title != "Screenshot"
             )
         yield SystemCommand(
             "New customer", "Forget this customer and look up another", self.start_over
