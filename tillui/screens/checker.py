@@ -101,10 +101,6 @@ class CheckerScreen(TillScreen[None]):
         table = self.query_one("#checker-table", DataTable)
         for key, label, width in COLUMNS:
             table.add_column(label, width=width, key=key)
-        table.display = False
-        self.query_one("#checker-empty").display = False
-        self.query_one("#checker-result").display = False
-        self.query_one("#checker-loading").display = False
         services = self.till.services_now
         if services is not None:
             self.query_one("#checker-store", Static).update(f"store {services.settings.store_id}")

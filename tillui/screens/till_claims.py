@@ -76,9 +76,6 @@ class TillClaimsScreen(TillScreen[None]):
         table = self.query_one("#till-claims-table", DataTable)
         for key, label, width in COLUMNS:
             table.add_column(label, width=width, key=key)
-        table.display = False
-        self.query_one("#till-claims-empty").display = False
-        self.query_one("#till-claims-reason").display = False
         services = self.till.services_now
         if services is not None:
             self.query_one("#till-claims-till", Static).update(f"till {services.settings.till_id}")

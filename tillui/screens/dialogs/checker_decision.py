@@ -61,7 +61,6 @@ class CheckerDecisionDialog(ModalScreen[str | None]):
             yield Static(f"[b]Enter[/b] {verb.lower()}   [b]Esc[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#decision-problem").display = False
         self.query_one("#checker-decision").add_class("-approve" if self.approve else "-reject")
 
     @on(Input.Submitted, "#decision-message")
