@@ -341,6 +341,30 @@ def test_absent_checks_keep_the_first_and_a_resend_clears_it(tmp_path):
     assert outbox.mark_sending(claim.id).absent_since is None
 
 
+def test_a_check_begun_before_the_last_post_does_not_date_its_absence(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    outbox = ClaimsOutbox(tmp_path / "c.sqlite3", clock=lambda: now[0])
+    claim = enqueue(outbox)
+    check_began = now[0]
+    now[0] += timedelta(seconds=1)
+    outbox.mark_sending(claim.id)
+    outbox.mark_unknown(claim.id, error="timeout")
+    assert outbox.mark_absent(claim.id, seen_at=check_began).absent_since is None
+    assert outbox.mark_absent(claim.id, seen_at=now[0]).absent_since == now[0]
+
+
+def test_a_turned_away_resend_is_not_counted_as_an_attempt(tmp_path):
+    outbox = ClaimsOutbox(tmp_path / "c.sqlite3")
+    claim = enqueue(outbox)
+    outbox.mark_sending(claim.id)
+    outbox.mark_unknown(claim.id, error="timeout")
+    assert outbox.mark_sending(claim.id).attempts == 2
+    turned_away = outbox.mark_turned_away(claim.id, error="Too many requests")
+    assert (turned_away.state, turned_away.attempts) == ("unknown", 1)
+
+
 def test_a_version_1_outbox_is_migrated(tmp_path):
     import sqlite3
 

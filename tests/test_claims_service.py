@@ -20,6 +20,7 @@ import pytest
 from tillui.api.errors import (
     BadRequest,
     ClaimOutcomeUnknown,
+    RateLimited,
     RequestNotFound,
     RetroNotAllowed,
     Unavailable,
@@ -64,7 +65,8 @@ class FakeIntouch:
 
     `behaviour` is consumed one entry per POST: "ok", "lost_answer" (the server makes the
     request, the answer never comes), "lost_request" (the request never arrives), "refuse",
-    "boom" (an unexpected exception after the request was made).
+    "boom" (an unexpected exception after the request was made), "busy" (429: turned away
+    before the server acted).
     """
 
     clock: Clock = field(default_factory=Clock)
@@ -131,7 +133,9 @@ class FakeIntouch:
         if self.release is not None:
             await self.release.wait()
         mode = self.behaviour.pop(0) if self.behaviour else "ok"
-        if mode in ("lost_request", "refuse"):
+        if mode in ("lost_request", "refuse", "busy"):
+            if mode == "busy":
+                raise RateLimited(429, "Too many requests", status=429)
             if mode == "refuse":
                 raise RetroNotAllowed(1234, "Transaction is older than the allowed age")
             raise ClaimOutcomeUnknown(None, "No clear answer to the claim: ReadTimeout")
@@ -382,7 +386,7 @@ async def test_a_claim_on_a_later_page_is_found(fake, path):
     assert fake.list_calls == 3
 
 
-async def test_resending_stops_after_max_attempts(fake, path, clock):
+async def test_after_max_attempts_a_claim_proven_absent_is_said_not_made(fake, path, clock):
     svc = service(fake, path)
     fake.behaviour = ["lost_request"] * MAX_ATTEMPTS
     await submit(svc)
@@ -390,9 +394,71 @@ async def test_resending_stops_after_max_attempts(fake, path, clock):
         [outcome] = await check_twice(svc, clock)
         assert outcome.unknown and outcome.posted
     [final] = await check_twice(svc, clock)
-    assert final.unknown and not final.posted
-    assert "call support" in final.message
-    assert fake.posts == MAX_ATTEMPTS
+    assert final.refused and not final.posted
+    assert final.message.startswith(f"Not made: sent {MAX_ATTEMPTS} times without an answer")
+    assert "can be claimed again" in final.message
+    assert final.claim.state == "refused" and await svc.unresolved_count() == 0
+    assert fake.posts == MAX_ATTEMPTS and fake.on_server(TXN) == 0
+    again = await submit(svc)  # the cashier claims the bill again: a new claim, sent at once
+    assert again.sent and fake.on_server(TXN) == 1
+
+
+async def test_background_reconcile_ends_when_every_claim_is_settled_or_given_up(
+    fake, path, clock
+):
+    """Resending forever would keep a till polling Intouch for a claim nobody can settle."""
+    naps: list[float] = []
+
+    async def nap(seconds: float) -> None:
+        naps.append(seconds)
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    svc = ClaimService(
+        fake, ClaimsOutbox(path, clock=clock), SETTINGS, SECRETS, clock=clock, sleep=nap
+    )
+    fake.behaviour = ["lost_request"] * MAX_ATTEMPTS
+    await submit(svc)
+    svc.start_background()
+    await asyncio.wait_for(svc.background_finished(), 5)
+    assert fake.posts == MAX_ATTEMPTS and await svc.unresolved_count() == 0
+    assert len(naps) < 20
+
+
+async def test_a_resend_turned_away_with_429_is_not_an_attempt(fake, path, clock):
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request", "busy", "busy", "lost_request", "ok"]
+    await submit(svc)
+    for expected in ("busy", "busy", "lost", "sent"):
+        [outcome] = await check_twice(svc, clock)
+        assert outcome.posted, expected
+        assert (outcome.sent if expected == "sent" else outcome.unknown), expected
+    assert fake.posts == 5 and fake.on_server(TXN) == 1
+    assert outcome.claim.attempts == MAX_ATTEMPTS
+
+
+async def test_absence_is_dated_from_when_the_check_began_reading(fake, path, clock):
+    """A slow list read (retries, a long history) must not count as a later check: the
+    request a late commit makes meanwhile may be missing from the pages read first."""
+    svc = service(fake, path)
+    fake.behaviour = ["lost_request"]
+    await submit(svc)
+    [first] = await svc.reconcile()
+    assert first.unknown and not first.posted
+    clock.advance(QUIET - 1)
+    quick_list = fake.retro_requests
+
+    async def read_slowly(customer_id, **kwargs):
+        page = await quick_list(customer_id, **kwargs)
+        clock.advance(2)  # it ends past the quiet period, but it began inside it
+        return page
+
+    fake.retro_requests = read_slowly
+    [second] = await svc.reconcile()
+    assert second.unknown and not second.posted and fake.posts == 1
+    fake.retro_requests = quick_list
+    [third] = await svc.reconcile()  # begun after the quiet period
+    assert third.sent and third.posted and fake.posts == 2
 
 
 async def test_fresh_sending_claims_are_left_to_whoever_is_sending_them(fake, path):

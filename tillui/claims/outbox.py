@@ -208,10 +208,7 @@ class ClaimsOutbox:
             self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
     def _now(self) -> str:
-        moment = self._clock()
-        if moment.tzinfo is None:
-            raise ValueError("the outbox clock must return timezone-aware datetimes")
-        return moment.astimezone(UTC).isoformat(timespec="microseconds")
+        return _stamp(self._clock())
 
     def close(self) -> None:
         with self._lock:
@@ -289,8 +286,10 @@ class ClaimsOutbox:
             claim_id, "sent", request_id=request_id, server_state=server_state, error=None
         )
 
-    def mark_refused(self, claim_id: str, *, error: str) -> ClaimRecord:
-        return self._move(claim_id, "refused", error=error)
+    def mark_refused(
+        self, claim_id: str, *, error: str, unchanged_since: datetime | None = None
+    ) -> ClaimRecord:
+        return self._move(claim_id, "refused", error=error, unchanged_since=unchanged_since)
 
     def mark_unknown(
         self, claim_id: str, *, error: str, unchanged_since: datetime | None = None
@@ -304,14 +303,23 @@ class ClaimsOutbox:
             claim_id, "refused", also_from=("sent",), server_state=server_state, error=error
         )
 
-    def mark_absent(self, claim_id: str) -> ClaimRecord:
+    def mark_turned_away(self, claim_id: str, *, error: str) -> ClaimRecord:
+        """A resend the server turned away before acting on it (429): unknown again, and the
+        attempt not counted (nothing was made, so it cannot have doubled anything)."""
+        return self._move(claim_id, "unknown", error=error, attempts_increment=-1)
+
+    def mark_absent(self, claim_id: str, *, seen_at: datetime | None = None) -> ClaimRecord:
         """A complete check found no request for this unresolved claim. Keeps the time of the
-        first such check since the claim last left; changes nothing else (not `updated_at`)."""
+        first such check since the claim last left (`seen_at`: when the check began reading,
+        default now); changes nothing else (not `updated_at`)."""
+        moment = self._now() if seen_at is None else _stamp(seen_at)
         with self._lock, self._transaction():
             self._db.execute(
+                # A check begun before the claim's last POST says nothing about that POST.
                 "UPDATE claims SET absent_since = COALESCE(absent_since, ?) "
-                "WHERE id = ? AND state IN ('queued', 'sending', 'unknown')",
-                (self._now(), str(claim_id)),
+                "WHERE id = ? AND state IN ('queued', 'sending', 'unknown') "
+                "AND (posted_at IS NULL OR posted_at <= ?)",
+                (moment, str(claim_id), moment),
             )
             return self._require(str(claim_id))
 
@@ -427,6 +435,12 @@ class _ImmediateTransaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _stamp(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("the outbox's times must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _utc_now() -> datetime:

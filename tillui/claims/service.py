@@ -18,7 +18,10 @@ The one promise: a bill is never claimed twice and a confirmed claim is never lo
   request, then a second check at least `claim_quiet_period_seconds` later (and as long after
   the POST) found none either; until then the cashier reads that it is being checked. A
   `sending` claim older than `sending_grace` (its process died) becomes `unknown` first; a
-  `queued` one never left and is sent. At most `MAX_ATTEMPTS` POSTs in all.
+  `queued` one never left and is sent. Checks are dated from when their reading began.
+* At most `MAX_ATTEMPTS` POSTs the server may have acted on (a 429 is not one). A claim that used
+  them all and is then proven absent once more was not made: it becomes `refused`, which stops
+  the resending and lets the bill be claimed again.
 * `start_background` keeps reconciling with backoff while claims are unsettled and stops when
   none are; a submit that ends unknown starts it again.
 * Within this process a transaction has at most one submit or reconcile in progress (a double
@@ -55,7 +58,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tillui.claims")
 
 MAX_ATTEMPTS = 3
-"""POSTs of one claim in all, counting the first; after that a person has to look at it."""
+"""POSTs of one claim the server may have acted on, the first included; then, if it is proven
+absent, it was not made and a person claims the bill again."""
 RECONCILE_PAGE_SIZE = 50
 RECONCILE_MAX_PAGES = 4
 WORKFLOW_PAGE_SIZE = 100
@@ -138,6 +142,9 @@ class _Sighting:
     requests: list[ServerRequest]
     complete: bool
     """The witness was read whole: a bill not in it has no request there."""
+    taken_at: datetime
+    """When its reading began: a request made after that may be missing from it (newest first,
+    page by page), so absence is dated from here, not from when the reading ended."""
     error: Exception | None = None
 
 
@@ -282,9 +289,7 @@ class ClaimService:
             now = self._clock()
             ready = [c for c in claims if self._settled(c, now)]
             outcomes = [
-                ClaimOutcome(
-                    c, "unknown", "This claim is being sent right now; check again shortly."
-                )
+                ClaimOutcome(c, "unknown", _SENDING_NOW_MESSAGE)
                 for c in claims
                 if not self._settled(c, now)
             ]
@@ -298,7 +303,14 @@ class ClaimService:
                 sighting = sightings[claim.id]
                 with self._slot(claim.transaction_id) as slot:
                     try:
-                        outcome = await self._settle(claim, sighting, known)
+                        # Read again: a submit may have moved it while the witness was read.
+                        current = await asyncio.to_thread(self._outbox.get, claim.id)
+                        if current is None or not current.unresolved:
+                            outcome = self._already_claimed(current or claim)
+                        elif not self._settled(current, self._clock()):
+                            outcome = ClaimOutcome(current, "unknown", _SENDING_NOW_MESSAGE)
+                        else:
+                            outcome = await self._settle(current, sighting, known)
                     except OutboxError:
                         # Another app on this till settled it since we listed it.
                         current = await asyncio.to_thread(self._outbox.get, claim.id)
@@ -407,6 +419,7 @@ class ClaimService:
             by_customer.setdefault(claim.customer_id, []).append(claim)
         sightings: dict[str, _Sighting] = {}
         for customer_id, customer_claims in by_customer.items():
+            taken_at = self._clock()
             try:
                 sighting = await self._customer_sighting(
                     customer_id, {c.transaction_id for c in customer_claims}
@@ -416,7 +429,7 @@ class ClaimService:
                     "reconcile: retro requests of a customer unreadable: %s",
                     type(error).__name__,
                 )
-                sighting = _Sighting([], complete=False, error=error)
+                sighting = _Sighting([], complete=False, taken_at=taken_at, error=error)
             for claim in customer_claims:
                 sightings[claim.id] = sighting
         return sightings
@@ -426,6 +439,7 @@ class ClaimService:
         workflow list does not answer (the customer lists are asked instead)."""
         earliest = min(c.created_at for c in claims) - self._skew - timedelta(days=1)
         requests: list[ServerRequest] = []
+        taken_at = self._clock()
         try:
             for page_number in range(1, WORKFLOW_MAX_PAGES + 1):
                 page = await self._client.workflow_requests(
@@ -436,11 +450,11 @@ class ClaimService:
                 )
                 requests.extend(_from_workflow(item) for item in page.items)
                 if not page.has_more or not page.items:
-                    return _Sighting(requests, complete=True)
+                    return _Sighting(requests, complete=True, taken_at=taken_at)
         except Exception as error:  # noqa: BLE001 - any failure: fall back to the other witness
             logger.info("reconcile: workflow list unavailable (%s)", type(error).__name__)
             return None
-        return _Sighting(requests, complete=False)
+        return _Sighting(requests, complete=False, taken_at=taken_at)
 
     async def _customer_sighting(self, customer_id: int, wanted: set[int]) -> _Sighting:
         """The customer's retro requests, newest first, until every wanted bill has one added
@@ -449,6 +463,7 @@ class ClaimService:
         errors = _errors()
         till = _as_int(self._settings.till_id)
         requests: list[ServerRequest] = []
+        taken_at = self._clock()
         offset = 0
         for _ in range(RECONCILE_MAX_PAGES):
             try:
@@ -456,16 +471,16 @@ class ClaimService:
                     customer_id, limit=RECONCILE_PAGE_SIZE, offset=offset
                 )
             except errors.RequestNotFound as error:
-                return _Sighting(requests, complete=False, error=error)
+                return _Sighting(requests, complete=False, taken_at=taken_at, error=error)
             requests.extend(_from_retro(item, till) for item in page.items)
             offset += len(page.items)
             if not page.items or offset >= page.pagination.total:
-                return _Sighting(requests, complete=True)
+                return _Sighting(requests, complete=True, taken_at=taken_at)
             seen = {r.transaction_id for r in requests}
             if wanted <= seen:
                 # Each wanted bill has a request; older pages cannot hold newer ones.
-                return _Sighting(requests, complete=True)
-        return _Sighting(requests, complete=False)
+                return _Sighting(requests, complete=True, taken_at=taken_at)
+        return _Sighting(requests, complete=False, taken_at=taken_at)
 
     def _match(
         self, claim: ClaimRecord, sighting: _Sighting, known: set[str]
@@ -526,15 +541,24 @@ class ClaimService:
                 unchanged_since=claim.updated_at,
             )
         if claim.state == "unknown":
-            waiting = await self._still_quiet(claim)
+            waiting = await self._still_quiet(claim, sighting)
             if waiting is not None:
                 return waiting
         if claim.attempts >= MAX_ATTEMPTS:
+            # Absence is proven (read whole, a quiet period after the last POST): it was not
+            # made. Said plainly, so the bill is claimed again by a person, not resent forever.
+            record = await asyncio.to_thread(
+                self._outbox.mark_refused,
+                claim.id,
+                error=f"not made: sent {claim.attempts} times without an answer, and Intouch "
+                "has no request for it",
+                unchanged_since=claim.updated_at,
+            )
             return ClaimOutcome(
-                claim,
-                "unknown",
-                f"Sent {claim.attempts} times without an answer and not found at Intouch. "
-                "Do not claim this bill again; call support.",
+                record,
+                "refused",
+                f"Not made: sent {claim.attempts} times without an answer, and Intouch has no "
+                "request for it. The bill can be claimed again.",
             )
         try:
             request_body = self._build(
@@ -546,15 +570,16 @@ class ClaimService:
             return ClaimOutcome(claim, "unknown", f"Not resent yet. {error.hint}")
         return await self._send(claim, request_body, resend=True)
 
-    async def _still_quiet(self, claim: ClaimRecord) -> ClaimOutcome | None:
+    async def _still_quiet(self, claim: ClaimRecord, sighting: _Sighting) -> ClaimOutcome | None:
         """None when an unknown claim may be resent: a first check found nothing, and this one,
-        a quiet period later (and a quiet period after the POST), finds nothing either."""
-        now = self._clock()
+        begun a quiet period later (and a quiet period after the POST), finds nothing either.
+        Times are when each check began reading: a slow read must not stretch the period."""
+        seen = sighting.taken_at
         if claim.absent_since is None:
-            await asyncio.to_thread(self._outbox.mark_absent, claim.id)
+            await asyncio.to_thread(self._outbox.mark_absent, claim.id, seen_at=seen)
             return ClaimOutcome(claim, "unknown", _CHECKING_MESSAGE)
         posted = claim.posted_at or claim.absent_since
-        if now - claim.absent_since < self._quiet or now - posted < self._quiet:
+        if seen - claim.absent_since < self._quiet or seen - posted < self._quiet:
             return ClaimOutcome(claim, "unknown", _CHECKING_MESSAGE)
         return None
 
@@ -619,9 +644,10 @@ class ClaimService:
             return ClaimOutcome(record, "unknown", _UNKNOWN_MESSAGE, posted=True)
         except errors.IntouchError as error:
             if resend and isinstance(error, errors.RateLimited):
-                # Nobody is at the till to press again: keep it for the next check.
+                # Nobody is at the till to press again: keep it for the next check. Turned
+                # away before the server acted, so it is not one of the MAX_ATTEMPTS.
                 record = await asyncio.to_thread(
-                    self._outbox.mark_unknown, claim.id, error=error.message
+                    self._outbox.mark_turned_away, claim.id, error=error.message
                 )
                 return ClaimOutcome(record, "unknown", _BUSY_MESSAGE, posted=True)
             record = await asyncio.to_thread(
@@ -755,6 +781,7 @@ _CHECKING_MESSAGE = (
     "Being checked with Intouch: no answer came, and the claim may still arrive there. Do not "
     "claim this bill again; the till keeps checking and resends it only if it never arrived."
 )
+_SENDING_NOW_MESSAGE = "This claim is being sent right now; check again shortly."
 _BUSY_MESSAGE = (
     "Intouch was too busy to take the claim again; the till tries again later. Do not claim "
     "this bill again."
