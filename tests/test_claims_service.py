@@ -403,9 +403,7 @@ async def test_after_max_attempts_a_claim_proven_absent_is_said_not_made(fake, p
     assert again.sent and fake.on_server(TXN) == 1
 
 
-async def test_background_reconcile_ends_when_every_claim_is_settled_or_given_up(
-    fake, path, clock
-):
+async def test_background_reconcile_ends_when_every_claim_is_settled_or_given_up(fake, path, clock):
     """Resending forever would keep a till polling Intouch for a claim nobody can settle."""
     naps: list[float] = []
 
@@ -432,7 +430,7 @@ async def test_a_resend_turned_away_with_429_is_not_an_attempt(fake, path, clock
     for expected in ("busy", "busy", "lost", "sent"):
         [outcome] = await check_twice(svc, clock)
         assert outcome.posted, expected
-        assert (outcome.sent if expected == "sent" else outcome.unknown), expected
+        assert outcome.sent if expected == "sent" else outcome.unknown, expected
     assert fake.posts == 5 and fake.on_server(TXN) == 1
     assert outcome.claim.attempts == MAX_ATTEMPTS
 
