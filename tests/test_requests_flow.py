@@ -103,6 +103,42 @@ async def test_asha_newest_first_with_every_column(make_app):
         assert isinstance(app.screen, CustomerScreen)
 
 
+async def test_bill_numbers_are_fetched_for_the_page_that_stays(make_app, monkeypatch):
+    """Up to a GET a row: not for pages flipped past, and a page seen before shows its bill
+    numbers at once, without asking again."""
+    import tillui.screens.requests as requests_screen
+
+    monkeypatch.setattr(requests_screen, "BILLS_DELAY", 2.0, raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot, DEMO.bulk.mobile)
+        bills = app.services_now.bill_numbers
+        fetched: list[int] = []
+        read = app.services_now.client.transaction
+
+        def counted(transaction_id: int, **kwargs):
+            fetched.append(transaction_id)
+            return read(transaction_id, **kwargs)
+
+        monkeypatch.setattr(app.services_now.client, "transaction", counted)
+        for _ in range(3):
+            await pilot.press("n")
+            await settle(pilot)
+        assert screen.view.index == 3
+        assert bills.gets == 0  # pages 1 to 3 were on show for less than the delay
+        table = screen.query_one(RequestsTable)
+        await until(pilot, lambda: not cell_text(table, 0, 2).startswith("txn "), timeout=10)
+        stays = {item.transaction_id for item in screen.view.items}
+        assert set(fetched) <= stays
+        gets = bills.gets
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert not cell_text(table, 0, 2).startswith("txn ")  # known: shown with the rows
+        assert bills.gets == gets
+
+
 async def test_paging_the_bulk_buyer_holds_one_page(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -105,6 +105,46 @@ async def test_a_scan_on_the_requests_screen_looks_up_the_next_customer(make_app
         )
 
 
+async def test_a_page_key_on_the_requests_screen_acts_before_the_guard_knows(make_app):
+    """`n` is a printable key, so it may be a scan's first: the guard keeps watching, but the
+    page flips at once (a scan would leave the list anyway), not when the guard lets go."""
+    from tests.test_requests_flow import open_requests
+    from tests.test_requests_flow import settle as requests_settled
+
+    app = make_app(scan_guard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot, DEMO.bulk.mobile)
+        guard_watching_at_flip: list[bool] = []
+        flip = screen.action_next_page
+
+        def watched_flip() -> None:
+            guard_watching_at_flip.append(app.scan_guard.holding)
+            flip()
+
+        screen.action_next_page = watched_flip
+        await pilot.press("n")
+        await requests_settled(pilot)
+        await until(pilot, lambda: not app.scan_guard.holding)
+        await requests_settled(pilot)
+        assert guard_watching_at_flip == [True]  # once, while the guard still watched
+        assert screen.view.index == 1
+
+
+async def test_a_scan_starting_with_a_page_key_is_still_a_scan(make_app):
+    """The page flipped by its first key does not matter: the scan goes to the lookup."""
+    from tests.test_requests_flow import open_requests
+
+    app = make_app(scan_guard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_requests(pilot, DEMO.bulk.mobile)
+        assert DEMO.nikhil.email.startswith("n")
+        await scan(pilot, DEMO.nikhil.email)
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        await until(pilot, lambda: field(app, "email").value == DEMO.nikhil.email)
+        # An email alone is not the primary identifier: the server's 8015, said in words.
+        await until(pilot, lambda: app.screen.query_one(ErrorPanel).display)
+
+
 async def test_the_same_code_scanned_twice_within_two_seconds_counts_once(make_app):
     app = make_app(scan_guard=True)
     async with app.run_test(size=SIZE) as pilot:

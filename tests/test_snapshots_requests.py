@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import until
 from tests.test_requests_flow import SIZE, open_requests, sandbox_state, settle
 from tillui.sandbox import DEMO
 
@@ -11,7 +12,8 @@ async def _asha_with_a_claim_made_here(pilot) -> None:
     await app.services()
     claimed = sandbox_state(app).retro_requests.page(DEMO.asha.customer_id, 1, 1)[0]
     app.session.claimed_transaction_ids.add(claimed.transaction_id)
-    await open_requests(pilot, DEMO.asha.mobile)
+    screen = await open_requests(pilot, DEMO.asha.mobile)
+    await until(pilot, lambda: not screen.bills_pending)  # the bill numbers come a moment later
     await settle(pilot)
 
 

@@ -65,6 +65,11 @@ class TillCapabilities:
     """Scans on this screen are routed (see `tillui.counter.scan_guard`): by the screen's own
     `on_scanned_code` if it has one, else a customer's code starts a new lookup."""
 
+    scan_harmless_actions: frozenset[str] = frozenset()
+    """Actions a printable key runs at once where scans are watched, before it is known whether
+    a scan follows (a scan's lookup makes them moot: page flips). Other printable keys there
+    are held back a moment in case they are a scan's first (`tillui.counter.scan_guard`)."""
+
     customer_home: bool = False
     """The customer's own screen: where the cashier returns when a claim is done."""
 

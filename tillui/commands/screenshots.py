@@ -129,9 +129,15 @@ async def claim_result(pilot: Pilot) -> None:
 
 
 async def requests(pilot: Pilot) -> None:
+    from tillui.screens.requests import RequestsScreen
+
     await look_up(pilot, ASHA)
     await pilot.press("r")
-    await settled(pilot)
+    app = pilot.app
+    await settled(
+        pilot,
+        lambda: isinstance(app.screen, RequestsScreen) and not app.screen.bills_pending,
+    )
 
 
 async def settings(pilot: Pilot) -> None:

@@ -8,7 +8,9 @@ A scanner types a whole code and ends it with Enter. Two ways to recognise one:
   Enter. Where a text field has the focus the keys go in as they come (typing must echo at once)
   and, once the burst turns out to be a scan, the field gets back what it held before. Elsewhere
   (screens whose letters are shortcuts, and every modal dialog) keys are held back a moment and
-  replayed as ordinary keys when they turn out to be typing.
+  replayed as ordinary keys when they turn out to be typing. A key whose action a scan would
+  make moot (a screen's `scan_harmless_actions`: page flips) acts at once and is still counted
+  as a possible scan's first key.
 
 Only screens that route scans (`scan_starts_lookup`) and modal dialogs are watched. In a dialog a
 scan is never typed in and never confirms anything: it is dropped with a notice. The same code
@@ -74,6 +76,8 @@ class ScanGuard:
         )
         self.repeat_window = repeat_window
         self._held: list[events.Key] = []
+        self._first_delivered = False
+        """The first held key already acted (a harmless action): it is never replayed."""
         self._last = 0.0
         self._timer: Timer | None = None
         self._burst: _Burst | None = None
@@ -221,14 +225,28 @@ class ScanGuard:
             if self._held and now - self._last > self.max_gap:
                 self._flush(then=event)
                 return True
+            delivered = not self._held and self._harmless(event)
             self._held.append(event)
+            self._first_delivered = self._first_delivered or delivered
             self._last = now
             self._restart_timer()
-            return True
+            return not delivered
         if self._held:
             self._flush(then=event)
             return True
         return False
+
+    def _harmless(self, event: events.Key) -> bool:
+        """Whether the key runs an action that a scan following it would make moot."""
+        screen = self.app.screen
+        if not isinstance(screen, TillCapabilities) or not screen.scan_harmless_actions:
+            return False
+        active = screen.active_bindings.get(event.key)
+        return (
+            active is not None
+            and active.enabled
+            and active.binding.action in screen.scan_harmless_actions
+        )
 
     @property
     def holding(self) -> bool:
@@ -241,7 +259,8 @@ class ScanGuard:
         self._timer = self.app.set_timer(self.max_gap * 2, self._flush, name="scan-guard")
 
     def _flush(self, then: events.Key | None = None) -> None:
-        held = self._held + ([then] if then is not None else [])
+        held = self._held[1:] if self._first_delivered else self._held
+        held = held + ([then] if then is not None else [])
         self._discard()
         if held:
             self.app.call_next(self._replay, held)
@@ -252,6 +271,7 @@ class ScanGuard:
 
     def _discard(self) -> None:
         self._held = []
+        self._first_delivered = False
         if self._timer is not None:
             self._timer.stop()
             self._timer = None

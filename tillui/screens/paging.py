@@ -9,6 +9,8 @@ from __future__ import annotations
 from textual.binding import Binding
 
 PAGE_KEYS = Binding.Group("Page")
+PAGE_ACTIONS = frozenset({"previous_page", "next_page", "first_page", "last_page"})
+"""What the page keys do: harmless if a scan follows (a scan's lookup leaves the list anyway)."""
 
 
 def page_bindings(screen: str, *, ends: bool = True) -> list[Binding]:

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from tillui.screens.base import TillScreen
-from tillui.screens.paging import page_bindings
+from tillui.screens.paging import PAGE_ACTIONS, page_bindings
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.footer import TillFooter
@@ -40,11 +40,15 @@ if TYPE_CHECKING:
     from tillui.wiring.services import Services
 
 LOADING_DELAY = 0.3
+BILLS_DELAY = 0.4
+"""Seconds a page is on show before its bill numbers are fetched (up to a GET a row): pages
+flipped past are not worth a burst of requests, on a till or a shared SSH host."""
 
 
 class RequestsScreen(TillScreen[None]):
     CSS_PATH = stylesheet("requests.tcss")
     scan_starts_lookup = True
+    scan_harmless_actions = PAGE_ACTIONS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="requests.back"),
         *page_bindings("requests"),
@@ -71,6 +75,7 @@ class RequestsScreen(TillScreen[None]):
         self._refresh_timer: Timer | None = None
         self._refresh_seconds = 0
         self._loading_timer: Timer | None = None
+        self._bills_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="requests-head"):
@@ -103,6 +108,14 @@ class RequestsScreen(TillScreen[None]):
         return self._view
 
     @property
+    def bills_pending(self) -> bool:
+        """The page's bill numbers are still to be fetched (or being fetched)."""
+        return self._bills_timer is not None or any(
+            w.node is self and w.group == "requests-bills" and not w.is_finished
+            for w in self.workers
+        )
+
+    @property
     def pager(self) -> RequestPager | None:
         return self._pager
 
@@ -129,9 +142,12 @@ class RequestsScreen(TillScreen[None]):
         self._target = view.index
         claimed = frozenset(self.till.session.claimed_transaction_ids)
         table = self.query_one(RequestsTable)
-        table.show(view.items, claimed)
-        # The page paints first; its bill numbers (up to one GET a row) fill in after.
-        self.call_after_refresh(self._resolve_bills, view)
+        table.show(view.items, claimed, self._known_bills(view))
+        # The page paints first; the bill numbers not known yet are fetched once it stays.
+        self._stop_bills()
+        self._bills_timer = self.set_timer(
+            BILLS_DELAY, lambda: self._resolve_bills(view), name="requests-bills"
+        )
         empty = self.query_one("#requests-empty", Static)
         table.display = bool(view.items)
         empty.display = not view.items
@@ -155,8 +171,26 @@ class RequestsScreen(TillScreen[None]):
                     LOADING_DELAY, lambda: self._show_loading(True), name="requests-loading"
                 )
         # The bill numbers of the page being left would hold up this page's own request.
-        self.workers.cancel_group(self, "requests-bills")
+        self._stop_bills()
         self._load(self._generation)
+
+    def _stop_bills(self) -> None:
+        if self._bills_timer is not None:
+            self._bills_timer.stop()
+            self._bills_timer = None
+        self.workers.cancel_group(self, "requests-bills")
+
+    def _known_bills(self, view: RequestsView) -> dict[int, str]:
+        """The page's bill numbers already known (the till's claims, earlier pages): no I/O."""
+        services = self.till.services_now
+        if services is None:
+            return {}
+        known = (services.bill_numbers.known(item.transaction_id) for item in view.items)
+        return {
+            item.transaction_id: bill
+            for item, bill in zip(view.items, known, strict=True)
+            if item.transaction_id is not None and bill
+        }
 
     def _show_loading(self, shown: bool) -> None:
         if self._loading_timer is not None:
@@ -198,6 +232,7 @@ class RequestsScreen(TillScreen[None]):
     @work(exclusive=True, group="requests-bills", exit_on_error=False)
     async def _resolve_bills(self, view: RequestsView) -> None:
         """Put the bill numbers the customer holds in place of transaction IDs, as they come."""
+        self._bills_timer = None
         wanted = [
             (item.transaction_id, item.status)
             for item in view.items

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from tillui.clock import local
 from tillui.display.formatting import format_amount, mask_number
 from tillui.screens.base import TillScreen
-from tillui.screens.paging import page_bindings
+from tillui.screens.paging import PAGE_ACTIONS, page_bindings
 from tillui.screens.styles import stylesheet
 from tillui.widgets.error_panel import ErrorPanel
 from tillui.widgets.spinner import Spinner
@@ -44,6 +44,7 @@ _SERVER_SHORT = {"waiting for approval": "waiting"}
 class TillClaimsScreen(TillScreen[None]):
     CSS_PATH = stylesheet("checker.tcss")
     scan_starts_lookup = True
+    scan_harmless_actions = PAGE_ACTIONS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="till_claims.back"),
         Binding("enter", "detail", "Detail", id="till_claims.detail"),
