@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -154,16 +155,25 @@ class RequestsTable(DataTable[Text], inherit_bindings=False):
                 if request.added_on is None
                 else local(request.added_on, self._clock).strftime("%d %b %Y")
             )
+            reason = Text(request.reason or "—", style=row_style, overflow="fold")
             self.add_row(
                 status,
                 Text(added, style=row_style),
                 bill,
                 Text(_fit(till_text(request), _BY_WIDTH), style=row_style),
-                # Wrapped, never cut: the row is as tall as its reason needs.
-                Text(request.reason or "—", style=row_style, overflow="fold"),
+                reason,
                 key=str(position),
-                height=None,
+                # Wrapped, never cut: the row is as tall as its reason needs.
+                height=self._reason_height(reason),
             )
+
+    def _reason_height(self, reason: Text) -> int:
+        """Lines the reason takes in its column. Counted here, from the reason alone: with
+        `height=None` the table would render every cell of every row to find out."""
+        plain = reason.plain
+        if "\n" not in plain and cell_len(plain) <= self._reason_width:
+            return 1
+        return max(1, len(reason.wrap(self.app.console, self._reason_width)))
 
     def _style(self, component: str) -> Style:
         if not component:
