@@ -162,13 +162,14 @@ class TillApp(TerminalGuard, App[None]):
         except Exception as error:  # noqa: BLE001 - any failure becomes a one-line message
             self.hand_over(partial(self._services_failed, _one_line(error)))
             return
+        self.hand_over(partial(self._services_done, services))
         if self._warm_up_validators:
-            # Before ready: the fields check as you type only once their libraries are loaded.
+            # Right after ready: until then the fields do not check as you type (a lookup
+            # checks its identifiers all the same).
             self._stand_aside_while_typing()
             from tillui.counter.identifiers import warm_up
 
             warm_up()
-        self.hand_over(partial(self._services_done, services))
         # Ready first, then the next screens' modules: a lookup typed meanwhile imports what it
         # needs itself.
         for module in WARM_SCREENS:
