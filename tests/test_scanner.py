@@ -130,6 +130,44 @@ async def test_a_page_key_on_the_requests_screen_acts_before_the_guard_knows(mak
         assert screen.view.index == 1
 
 
+async def test_r_on_the_customer_screen_opens_the_requests_at_once(make_app):
+    app = make_app(scan_guard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await look_up(pilot, DEMO.asha.mobile)
+        screen = app.screen
+        watching_when_opened: list[bool] = []
+        open_requests = screen.action_requests
+
+        def watched() -> None:
+            watching_when_opened.append(app.scan_guard.holding)
+            open_requests()
+
+        screen.action_requests = watched
+        await pilot.press("r")
+        await until(pilot, lambda: type(app.screen).__name__ == "RequestsScreen")
+        await until(pilot, lambda: not app.scan_guard.holding)
+        assert watching_when_opened == [True]
+
+
+async def test_c_on_the_customer_screen_still_waits_to_see_if_a_scan_follows(make_app):
+    """A claim screen takes a scan for a receipt: `c` must not open it under a scan."""
+    app = make_app(scan_guard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await look_up(pilot, DEMO.asha.mobile)
+        screen = app.screen
+        watching_when_opened: list[bool] = []
+        open_claim = screen.action_claim
+
+        def watched() -> None:
+            watching_when_opened.append(app.scan_guard.holding)
+            open_claim()
+
+        screen.action_claim = watched
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ClaimScreen))
+        assert watching_when_opened == [False]
+
+
 async def test_a_scan_starting_with_a_page_key_is_still_a_scan(make_app):
     """The page flipped by its first key does not matter: the scan goes to the lookup."""
     from tests.test_requests_flow import open_requests

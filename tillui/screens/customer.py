@@ -29,6 +29,8 @@ SHORT_LABELS = {"mobile": "Mobile", "email": "Email", "externalId": "Ext. ID", "
 class CustomerScreen(TillScreen[None]):
     CSS_PATH = stylesheet("customer.tcss")
     scan_starts_lookup = True
+    # Both leave this customer, as a scan's lookup would: they need not wait to see if one follows.
+    scan_harmless_actions = frozenset({"start_over", "requests"})
     customer_home = True
     BINDINGS = [
         Binding(
