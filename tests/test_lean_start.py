@@ -146,3 +146,29 @@ def test_fields_check_as_you_type_once_their_libraries_are_loaded(monkeypatch):
     assert validator.validate("12").is_valid  # not yet: a key at the first frame echoes at once
     identifiers.warm_up()
     assert not validator.validate("12").is_valid
+
+
+async def test_a_key_at_the_first_frame_loads_no_validator_library(monkeypatch):
+    """Neither the check nor the quiet warning (a number the plan does not know) may import
+    phonenumbers or email_validator on the UI thread before the warm-up: 13 ms on the echo."""
+    import threading
+
+    from textual.app import App
+
+    from tillui.counter import identifiers
+    from tillui.widgets.identifier_input import IdentifierInput
+
+    monkeypatch.setattr(identifiers, "_warm", threading.Event())
+    checked: list[str] = []
+    monkeypatch.setattr(identifiers, "check", lambda *a, **k: checked.append(a[1]))
+
+    class Field(App[None]):
+        def compose(self):
+            yield IdentifierInput("mobile", lambda: "IN")
+
+    app = Field()
+    async with app.run_test() as pilot:
+        await pilot.press("9", "1")
+        await pilot.pause()
+        assert app.query_one(IdentifierInput).value == "91"
+    assert checked == []

@@ -18,13 +18,29 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+BIG_ENOUGH = "-wide-enough -tall-enough"
+"""The app's breakpoint classes at 80x24 or more (`tillui.widgets.size_notice`). A screen starts
+with them: the first Resize then changes no class, and so does not restyle the whole screen
+(3-4 ms on the first frame); a smaller terminal's first Resize still sets the right ones."""
+
+
 class TillScreen(TillCapabilities, Screen[ResultType]):
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, f"{BIG_ENOUGH} {classes or ''}".strip())
+
     @property
     def till(self) -> TillHost:
         return cast("TillHost", self.app)
 
 
 class TillDialog(TillCapabilities, ModalScreen[ResultType]):
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, f"{BIG_ENOUGH} {classes or ''}".strip())
+
     @property
     def till(self) -> TillHost:
         return cast("TillHost", self.app)

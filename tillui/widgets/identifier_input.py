@@ -64,8 +64,8 @@ class IdentifierInput(Input):
 
     def warning(self) -> str | None:
         """A quiet word about an accepted value (a number the numbering plan does not know)."""
-        from tillui.counter.identifiers import check
+        from tillui.counter.identifiers import check, warmed_up
 
-        if not self.value.strip():
-            return None
+        if not self.value.strip() or not warmed_up():
+            return None  # not yet: checking would load the libraries on the UI thread
         return check(self.kind, self.value, phone_region=self._region()).warning
