@@ -183,6 +183,17 @@ def service(fake: FakeIntouch, path: Path, *, grace: timedelta = timedelta(0)) -
     )
 
 
+def napping(naps: list[float], clock: Clock):
+    """A sleep for the service that only moves the test's clock (and records each nap)."""
+
+    async def nap(seconds: float) -> None:
+        naps.append(seconds)
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    return nap
+
+
 async def until(condition, timeout: float = 5.0) -> None:
     """Let other tasks run until `condition()` holds: synchronise on a fact, never a nap."""
     loop = asyncio.get_running_loop()
@@ -406,14 +417,13 @@ async def test_after_max_attempts_a_claim_proven_absent_is_said_not_made(fake, p
 async def test_background_reconcile_ends_when_every_claim_is_settled_or_given_up(fake, path, clock):
     """Resending forever would keep a till polling Intouch for a claim nobody can settle."""
     naps: list[float] = []
-
-    async def nap(seconds: float) -> None:
-        naps.append(seconds)
-        clock.advance(seconds)
-        await asyncio.sleep(0)
-
     svc = ClaimService(
-        fake, ClaimsOutbox(path, clock=clock), SETTINGS, SECRETS, clock=clock, sleep=nap
+        fake,
+        ClaimsOutbox(path, clock=clock),
+        SETTINGS,
+        SECRETS,
+        clock=clock,
+        sleep=napping(naps, clock),
     )
     fake.behaviour = ["lost_request"] * MAX_ATTEMPTS
     await submit(svc)
@@ -692,12 +702,6 @@ async def test_a_rejected_claim_can_be_claimed_again(fake, path):
 
 async def test_background_reconcile_runs_until_settled_then_stops(fake, path, clock):
     slept: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.advance(seconds)
-        await asyncio.sleep(0)
-
     svc = ClaimService(
         fake,
         ClaimsOutbox(path, clock=clock),
@@ -705,7 +709,7 @@ async def test_background_reconcile_runs_until_settled_then_stops(fake, path, cl
         SECRETS,
         sending_grace=timedelta(0),
         clock=clock,
-        sleep=fake_sleep,
+        sleep=napping(slept, clock),
     )
     reported: list = []
     fake.behaviour = ["lost_request"]

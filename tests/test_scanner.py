@@ -105,6 +105,20 @@ async def test_a_scan_on_the_requests_screen_looks_up_the_next_customer(make_app
         )
 
 
+def guard_watching_when(screen, action: str) -> list[bool]:
+    """Records, each time `screen`'s action runs, whether the scan guard was still holding keys
+    back (watching for the rest of a possible scan) at that moment."""
+    watching: list[bool] = []
+    run = getattr(screen, f"action_{action}")
+
+    def watched() -> None:
+        watching.append(screen.app.scan_guard.holding)
+        run()
+
+    setattr(screen, f"action_{action}", watched)
+    return watching
+
+
 async def test_a_page_key_on_the_requests_screen_acts_before_the_guard_knows(make_app):
     """`n` is a printable key, so it may be a scan's first: the guard keeps watching, but the
     page flips at once (a scan would leave the list anyway), not when the guard lets go."""
@@ -114,14 +128,7 @@ async def test_a_page_key_on_the_requests_screen_acts_before_the_guard_knows(mak
     app = make_app(scan_guard=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_requests(pilot, DEMO.bulk.mobile)
-        guard_watching_at_flip: list[bool] = []
-        flip = screen.action_next_page
-
-        def watched_flip() -> None:
-            guard_watching_at_flip.append(app.scan_guard.holding)
-            flip()
-
-        screen.action_next_page = watched_flip
+        guard_watching_at_flip = guard_watching_when(screen, "next_page")
         await pilot.press("n")
         await requests_settled(pilot)
         await until(pilot, lambda: not app.scan_guard.holding)
@@ -130,42 +137,24 @@ async def test_a_page_key_on_the_requests_screen_acts_before_the_guard_knows(mak
         assert screen.view.index == 1
 
 
-async def test_r_on_the_customer_screen_opens_the_requests_at_once(make_app):
+@pytest.mark.parametrize(
+    ("key", "action", "opens", "at_once"),
+    [("r", "requests", "RequestsScreen", True), ("c", "claim", "ClaimScreen", False)],
+    ids=["r-at-once", "c-waits"],
+)
+async def test_customer_keys_act_at_once_unless_a_scan_after_them_would_matter(
+    make_app, key, action, opens, at_once
+):
+    """`r` opens the requests while the guard still watches (a scan there looks up all the
+    same); `c` waits, since the claim screen would take a scan for a receipt."""
     app = make_app(scan_guard=True)
     async with app.run_test(size=SIZE) as pilot:
         await look_up(pilot, DEMO.asha.mobile)
-        screen = app.screen
-        watching_when_opened: list[bool] = []
-        open_requests = screen.action_requests
-
-        def watched() -> None:
-            watching_when_opened.append(app.scan_guard.holding)
-            open_requests()
-
-        screen.action_requests = watched
-        await pilot.press("r")
-        await until(pilot, lambda: type(app.screen).__name__ == "RequestsScreen")
+        watching_when_opened = guard_watching_when(app.screen, action)
+        await pilot.press(key)
+        await until(pilot, lambda: type(app.screen).__name__ == opens)
         await until(pilot, lambda: not app.scan_guard.holding)
-        assert watching_when_opened == [True]
-
-
-async def test_c_on_the_customer_screen_still_waits_to_see_if_a_scan_follows(make_app):
-    """A claim screen takes a scan for a receipt: `c` must not open it under a scan."""
-    app = make_app(scan_guard=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await look_up(pilot, DEMO.asha.mobile)
-        screen = app.screen
-        watching_when_opened: list[bool] = []
-        open_claim = screen.action_claim
-
-        def watched() -> None:
-            watching_when_opened.append(app.scan_guard.holding)
-            open_claim()
-
-        screen.action_claim = watched
-        await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, ClaimScreen))
-        assert watching_when_opened == [False]
+        assert watching_when_opened == [at_once]
 
 
 async def test_a_scan_starting_with_a_page_key_is_still_a_scan(make_app):
