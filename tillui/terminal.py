@@ -122,7 +122,8 @@ def tolerant_driver(base: type[Driver]) -> type[Driver]:
 
 
 class TerminalGuard:
-    """Mixed into the App: the tolerant driver, and a non-zero exit status after a panic."""
+    """Mixed into the App: the tolerant driver, a non-zero exit status after a panic, and a crash
+    report without the frames' local variables."""
 
     def get_driver_class(self) -> type[Driver]:
         return tolerant_driver(super().get_driver_class())  # type: ignore[misc]
@@ -131,3 +132,13 @@ class TerminalGuard:
         # Textual's panic leaves the return code at 0; a till that died must say so.
         self.exit(return_code=1)  # type: ignore[attr-defined]
         super().panic(*renderables)  # type: ignore[misc]
+
+    def _fatal_error(self) -> None:
+        # Textual prints an unhandled exception with show_locals=True: on a till the frames'
+        # locals are customers' identifiers and the till's settings, put on the screen. The same
+        # report without them (docs/textual-workarounds.md, 3).
+        import rich
+        from rich.traceback import Traceback
+
+        self.bell()  # type: ignore[attr-defined]
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
