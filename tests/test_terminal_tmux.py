@@ -54,15 +54,17 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", "till")
 
-    def wait_for(self, text: str, *, timeout: float = TIMEOUT) -> str:
+    def wait_for(self, *texts: str, timeout: float = TIMEOUT) -> str:
+        """The screen once it shows every one of `texts` (a capture can tear mid-frame, so a
+        test waits for all it then reads, not for the first of them)."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+        raise AssertionError(f"{texts!r} never appeared; the screen was:\n{screen}")
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "till", *keys)
@@ -125,8 +127,7 @@ def test_stray_bytes_and_huge_escape_parameters_do_not_kill_the_till(
     tmux.literal("\x1b[99999999999999999999;5u")  # too big for a C int
     tmux.type("919800000001")
     tmux.keys("Enter")
-    screen = tmux.wait_for("Loyalty member")
-    assert "Asha Rao" in screen
+    tmux.wait_for("Loyalty member", "Asha Rao")
     assert "EXIT=" not in tmux.screen()
     assert "Traceback" not in tmux.screen()
     assert "ignored an escape sequence" in log.read_text(encoding="utf-8")
@@ -149,8 +150,8 @@ def test_without_colour_or_function_keys_the_screen_still_says_it(
     tmux: Tmux, tmp_path: Path
 ) -> None:
     start_demo(tmux, tmp_path, TERM="xterm", NO_COLOR="1")
-    screen = tmux.wait_for("Try: mobile")
-    assert "^g Help" in screen and "^t Settings" in screen and "f1" not in screen
+    screen = tmux.wait_for("Try: mobile", "^g Help", "^t Settings")
+    assert "f1" not in screen
     assert "┏" in screen  # the focused field's heavy border
     tmux.keys("Tab")
     tmux.type("not-an-email")
