@@ -126,3 +126,33 @@ def test_main_without_uvicorn_names_the_extra_to_install(capsys, monkeypatch):
     assert main(["--port", "0"]) == 2
     err = capsys.readouterr().err
     assert "tillui[sandbox]" in err and "Traceback" not in err
+
+
+def test_a_client_connecting_when_the_banner_appears_is_answered():
+    """The banner is the promise that the URL works: a test (or a till) connecting at once
+    must wait for uvicorn to finish starting, not be refused (a soak run failed so in CI)."""
+    import re
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tillui", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = ""
+        while "serving at" not in banner:
+            banner = process.stdout.readline()
+            assert banner, "the sandbox ended without a banner"
+        address = re.search(r"serving at http://([\d.]+):(\d+)", banner)
+        assert address is not None
+        # A bare socket, at once: an HTTP client's own set-up would let uvicorn catch up.
+        with socket.create_connection((address[1], int(address[2])), timeout=30) as client:
+            client.sendall(
+                b"GET /__sandbox/faults HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            )
+            assert client.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        process.terminate()
+        process.wait(10)

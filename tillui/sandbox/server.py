@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
 _START_TIMEOUT_SECONDS = 10.0
+_BACKLOG = 2048
+"""uvicorn's own default."""
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:
@@ -35,6 +37,9 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
+        # Listening from here on, before the banner names the URL: a client that connects
+        # while uvicorn is still starting waits in the backlog instead of being refused.
+        sock.listen(_BACKLOG)
     except OSError:
         sock.close()
         raise
