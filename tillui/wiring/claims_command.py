@@ -7,7 +7,8 @@
 Each reads the same configuration as the app (`--config`, `--till`, TILLUI_* variables) and the
 till's own outbox (or `--outbox PATH`). Output is one line per claim, without customer data
 beyond IDs; the exit status is 0 when the command did what it says, 1 when claims are left
-unsettled or a send was refused, 2 for a configuration problem.
+unsettled, a send was refused or a reconcile found a claim not made (its bill is to be claimed
+again), 2 for a configuration problem.
 """
 
 from __future__ import annotations
@@ -104,12 +105,20 @@ async def _run(args: argparse.Namespace) -> int:
                 return 0 if outcome.sent else 1
             if args.command == "reconcile":
                 print(f"checking {await claims.unresolved_count()} unsettled claims", flush=True)
+                refused: list[ClaimOutcome] = []
+
+                def report(outcomes: list[ClaimOutcome]) -> None:
+                    refused.extend(o for o in outcomes if o.refused)
+                    _print_all(outcomes)
+
                 if args.until_settled:
-                    claims.start_background(_print_all)
+                    claims.start_background(report)
                     await claims.background_finished()
                 else:
-                    _print_all(await claims.reconcile())
-                return 0 if await claims.unresolved_count() == 0 else 1
+                    report(await claims.reconcile())
+                for outcome in refused:
+                    print(f"tillui claims: {outcome.message}", file=sys.stderr)
+                return 0 if await claims.unresolved_count() == 0 and not refused else 1
             for record in outbox.recent(200):
                 _print(record.state, record)
             return 0
