@@ -53,7 +53,7 @@ concept = "{concept}"
 """
 
 
-def _claims(folder: Path, *args: str) -> subprocess.Popen[bytes]:
+def run_claims(folder: Path, *args: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "HOME": str(folder),
@@ -105,7 +105,9 @@ def _on_server(url: str, bill: dict) -> int:
     return control(url, "claims")["bills"].get(str(bill["transactionId"]), {}).get("requests", 0)
 
 
-def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random) -> dict:
+def make_till(folder: Path, url: str) -> Path:
+    """A till's folder for `tillui claims`: its config (short timeouts and quiet period) for the
+    sandbox at `url`; the outbox goes beside it."""
     folder.mkdir()
     folder.joinpath("config.toml").write_text(
         CONFIG.format(
@@ -118,6 +120,11 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
             org=DEMO.org_id,
         )
     )
+    return folder
+
+
+def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random) -> dict:
+    make_till(folder, url)
     send = (
         "send",
         "--customer",
@@ -131,7 +138,7 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
     )
     kills = []
     # 1. The claim, killed anywhere from start-up to after the answer.
-    killed = _kill_after(_claims(folder, *send), rng.uniform(0.0, 0.8))
+    killed = _kill_after(run_claims(folder, *send), rng.uniform(0.0, 0.8))
     kills.append(("send", killed, _state(folder, bill["transactionId"]), _on_server(url, bill)))
     # 2. A restarted till reconciling, killed at a random moment or, if it resends first, while
     # the server holds its resent POST (the sandbox's latency keeps it in flight).
@@ -149,7 +156,7 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
         wait_for_resend = not _on_server(url, bill)
     posts_before = _posts(url, bill)
     killed = _kill_after(
-        _claims(folder, "reconcile", "--until-settled"),
+        run_claims(folder, "reconcile", "--until-settled"),
         60.0 if wait_for_resend else rng.uniform(0.0, 6.0),
         sooner=lambda: _posts(url, bill) > posts_before,
     )
@@ -165,8 +172,8 @@ def _round(folder: Path, url: str, bill: dict, customer: int, rng: random.Random
     )
     # 3. Nothing stored (killed before the claim was written): the cashier claims again.
     if _state(folder, bill["transactionId"]) in ("none", "refused"):
-        _claims(folder, *send).communicate(timeout=60)
-    final = _claims(folder, "reconcile", "--until-settled")
+        run_claims(folder, *send).communicate(timeout=60)
+    final = run_claims(folder, "reconcile", "--until-settled")
     _, errors = final.communicate(timeout=60)
     assert final.returncode == 0, errors.decode()
     return {"kills": kills, "final": _state(folder, bill["transactionId"])}

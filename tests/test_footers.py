@@ -6,21 +6,20 @@ import pytest
 
 from tillui.commands.screenshots import SCENES, SIZE, build_app
 
+SCREENS_WITH_FOOTERS = [
+    "lookup",
+    "customer",
+    "claim",
+    "claim-result",
+    "requests",
+    "settings",
+    "help",
+    "till-claims",
+    "checker",
+]
 
-@pytest.mark.parametrize(
-    "scene",
-    [
-        "lookup",
-        "customer",
-        "claim",
-        "claim-result",
-        "requests",
-        "settings",
-        "help",
-        "till-claims",
-        "checker",
-    ],
-)
+
+@pytest.mark.parametrize("scene", SCREENS_WITH_FOOTERS)
 async def test_footer_keys_are_all_visible_at_80_columns(scene):
     app = build_app(scene)
     async with app.run_test(size=SIZE) as pilot:
@@ -36,20 +35,7 @@ async def test_footer_keys_are_all_visible_at_80_columns(scene):
         assert "Help" in descriptions or scene == "help"
 
 
-@pytest.mark.parametrize(
-    "scene",
-    [
-        "lookup",
-        "customer",
-        "claim",
-        "claim-result",
-        "requests",
-        "settings",
-        "help",
-        "till-claims",
-        "checker",
-    ],
-)
+@pytest.mark.parametrize("scene", SCREENS_WITH_FOOTERS)
 async def test_footer_shows_keys_that_work_without_function_keys(scene):
     """A terminal (or SSH client) without F-keys: the footer shows the Ctrl key, not f1/f2/f5."""
     import re
