@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tillui.config import command as config_cli
-from tillui.config.command import check_connection, main
+from tillui.commands import config as config_cli
+from tillui.commands.config import check_connection, main
 
 KNOWN_SECRET = "s3cr3t-Pa55word-do-not-print"
 CONFIG = """\

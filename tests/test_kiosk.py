@@ -327,7 +327,7 @@ def test_set_pin_stores_only_a_salted_hash(tmp_path, monkeypatch, capsys, till) 
     import io
     import stat
 
-    from tillui.config.command import main
+    from tillui.commands.config import main
     from tillui.config.secrets import read_secrets_file
 
     monkeypatch.delenv("TILLUI_SECRETS", raising=False)
@@ -350,7 +350,7 @@ def test_set_pin_stores_only_a_salted_hash(tmp_path, monkeypatch, capsys, till) 
 def test_set_pin_refuses_a_weak_pin(tmp_path, monkeypatch, capsys) -> None:
     import io
 
-    from tillui.config.command import main
+    from tillui.commands.config import main
 
     monkeypatch.setattr("sys.stdin", io.StringIO("0000\n"))
     assert main(["set-pin", "--config", str(tmp_path / "config.toml")]) == 2

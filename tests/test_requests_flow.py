@@ -9,13 +9,13 @@ from rich.console import Console
 from textual.widgets import Static
 
 from tests.conftest import services_ready, until
+from tillui.claims.request_pager import PAGE_SIZE, STATUSES
 from tillui.counter.identifier_types import Identifier
 from tillui.sandbox import DEMO
 from tillui.screens.customer import CustomerScreen
 from tillui.screens.dialogs.request_detail import RequestDetailScreen
 from tillui.screens.requests import RequestsScreen
 from tillui.widgets.error_panel import ErrorPanel
-from tillui.widgets.request_pager import PAGE_SIZE, STATUSES
 from tillui.widgets.requests_table import RequestsTable
 
 SIZE = (80, 24)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tillui.api.models import Entity, Pagination, RetroRequest, RetroRequestPage
-from tillui.widgets.request_pager import RequestPager, describe, empty_message
+from tillui.claims.request_pager import RequestPager, describe, empty_message
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TILL = Entity(id=7, code="t1", name="Till 1", type="TILL")

@@ -18,7 +18,7 @@ from tillui.sandbox import DEMO
 from tillui.sandbox.server import running_sandbox
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.settings import SettingsScreen
-from tillui.wiring.services import ServicesUnavailable
+from tillui.services import ServicesUnavailable
 
 SIZE = (80, 24)
 SECRET_FIELDS = tuple(Secrets.model_fields)

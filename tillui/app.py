@@ -25,10 +25,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from tillui.clock import SystemClock
-from tillui.counter.scan_guard import ScanGuard
 from tillui.host import TillCapabilities
 from tillui.messages import FromLoadingThread, ScannedCode, ServicesFailed
 from tillui.screens.lookup import LookupScreen
+from tillui.screens.scan_guard import ScanGuard
 from tillui.screens.styles import stylesheet
 from tillui.session import Session
 from tillui.terminal import TerminalGuard
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from tillui.config.kiosk import PinGuard
     from tillui.config.settings import Settings
     from tillui.screens.dialogs.confirm_quit import QuitQuestion
+    from tillui.services import Services, ServicesFactory
     from tillui.wiring.configured import FirstRunNeeded
-    from tillui.wiring.services import Services, ServicesFactory
 
 CUSTOMER_SCREEN = "customer"
 # The background load, one import at a time: the thread holds the interpreter for each step, so
@@ -342,7 +342,7 @@ class TillApp(TerminalGuard, App[None]):
         self._services_wanted = True
         await self._services_loaded.wait()
         if self._services is None:
-            from tillui.wiring.services import ServicesUnavailable
+            from tillui.services import ServicesUnavailable
 
             raise ServicesUnavailable(self._services_error or "The app could not start its client.")
         return self._services

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tillui import __version__
-from tillui.commands.arguments import OneLineParser, non_empty, one_line_error
+from tillui.arguments import OneLineParser, non_empty, one_line_error
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Subcommand:
 SUBCOMMANDS = {
     "sandbox": Subcommand("tillui.sandbox.server", "serve the Intouch sandbox over loopback HTTP"),
     "config": Subcommand(
-        "tillui.config.command",
+        "tillui.commands.config",
         "path | show | set | keys | check | set-pin — the layered configuration",
         reads_config=True,
     ),
@@ -45,7 +45,7 @@ SUBCOMMANDS = {
         reads_config=True,
     ),
     "claims": Subcommand(
-        "tillui.wiring.claims_command",
+        "tillui.commands.claims",
         "send | reconcile | list — the claims outbox",
         reads_config=True,
     ),

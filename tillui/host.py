@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from tillui.clock import Clock
+    from tillui.services import Services
     from tillui.session import Session
-    from tillui.wiring.services import Services
 
 
 class TillHost(Protocol):
@@ -62,13 +62,13 @@ class TillCapabilities:
     """Capabilities shared by full screens and dialogs (mixed into both)."""
 
     scan_starts_lookup: bool = False
-    """Scans on this screen are routed (see `tillui.counter.scan_guard`): by the screen's own
+    """Scans on this screen are routed (see `tillui.screens.scan_guard`): by the screen's own
     `on_scanned_code` if it has one, else a customer's code starts a new lookup."""
 
     scan_harmless_actions: frozenset[str] = frozenset()
     """Actions a printable key runs at once where scans are watched, before it is known whether
     a scan follows (a scan's lookup makes them moot: page flips). Other printable keys there
-    are held back a moment in case they are a scan's first (`tillui.counter.scan_guard`)."""
+    are held back a moment in case they are a scan's first (`tillui.screens.scan_guard`)."""
 
     customer_home: bool = False
     """The customer's own screen: where the cashier returns when a claim is done."""

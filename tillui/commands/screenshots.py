@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tillui.commands.arguments import OneLineParser
+from tillui.arguments import OneLineParser
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot

@@ -12,7 +12,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from tillui.commands.arguments import OneLineParser, non_empty, one_line_error, port_number
+from tillui.arguments import OneLineParser, non_empty, one_line_error, port_number
 
 DEFAULT_PORT = 8790
 LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -1,4 +1,4 @@
-"""Parse, validate, normalise and mask customer identifiers (scanner bursts: tillui.counter.scan_guard).
+"""Parse, validate, normalise and mask customer identifiers (scanner bursts: tillui.screens.scan_guard).
 
 The validators (phonenumbers, email-validator) cost ~100 ms to import, so they are imported on
 first use, never at module import: the lookup screen paints before they load, and the app warms

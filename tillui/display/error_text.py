@@ -24,7 +24,7 @@ _TITLES = {
 def describe(error: BaseException, *, given: Iterable[str] = ()) -> tuple[str, str]:
     """(title, advice) for the cashier; `given` names the identifier kinds a lookup sent."""
     from tillui.api.errors import CustomerNotFound, IntouchError
-    from tillui.wiring.services import ServicesUnavailable
+    from tillui.services import ServicesUnavailable
 
     if isinstance(error, ServicesUnavailable):
         return "The app could not start its connection", f"{error} — fix it, then restart tillui."

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from tillui.commands.arguments import OneLineParser, port_number, seconds, whole_number
+from tillui.arguments import OneLineParser, port_number, seconds, whole_number
 
 from .app import create_app
 from .config import SandboxConfig

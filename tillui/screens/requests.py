@@ -1,7 +1,7 @@
 """Requests: the customer's retro requests, newest first, a page at a time, filterable by status,
 refreshable (by key, and on its own while a shown request is PENDING), with a detail view.
 
-The screen holds only the page on show; `RequestPager` (tillui/widgets/request_pager.py) knows
+The screen holds only the page on show; `RequestPager` (tillui/claims/request_pager.py) knows
 how to reach any page without keeping the pages it has passed.
 """
 
@@ -16,12 +16,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
-from tillui.screens.base import TillScreen
-from tillui.screens.paging import PAGE_ACTIONS, page_bindings
-from tillui.screens.styles import stylesheet
-from tillui.widgets.error_panel import ErrorPanel
-from tillui.widgets.footer import TillFooter
-from tillui.widgets.request_pager import (
+from tillui.claims.request_pager import (
     PAGE_SIZE,
     STATUSES,
     RequestPager,
@@ -29,6 +24,11 @@ from tillui.widgets.request_pager import (
     describe,
     empty_message,
 )
+from tillui.screens.base import TillScreen
+from tillui.screens.paging import PAGE_ACTIONS, page_bindings
+from tillui.screens.styles import stylesheet
+from tillui.widgets.error_panel import ErrorPanel
+from tillui.widgets.footer import TillFooter
 from tillui.widgets.requests_table import CLAIMED_MARK, RequestsTable
 from tillui.widgets.spinner import Spinner
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from tillui.api.models import RetroRequestPage
     from tillui.counter.identifier_types import Identifier
-    from tillui.wiring.services import Services
+    from tillui.services import Services
 
 LOADING_DELAY = 0.3
 BILLS_DELAY = 0.4

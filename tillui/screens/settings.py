@@ -23,8 +23,8 @@ from tillui.widgets.spinner import Spinner
 from tillui.widgets.verdicts import VerdictList
 
 if TYPE_CHECKING:
-    from tillui.config.command import SettingRow
-    from tillui.wiring.services import Services
+    from tillui.commands.config import SettingRow
+    from tillui.services import Services
 
 NOT_TESTED = "Not checked yet: t checks the files, API, gateway, journal (as config check)."
 
@@ -83,7 +83,7 @@ class SettingsScreen(TillScreen[None]):
         self._show(services)
 
     def _show(self, services: Services) -> None:
-        from tillui.config.command import setting_rows
+        from tillui.commands.config import setting_rows
 
         settings = services.settings
         till = f"till {settings.till_id}" if settings.till_id else "no till"
@@ -128,7 +128,7 @@ class SettingsScreen(TillScreen[None]):
     async def _test_connection(self) -> None:
         import asyncio
 
-        from tillui.config.check import (
+        from tillui.checks.till_setup import (
             check_connection,
             check_files,
             check_journal,

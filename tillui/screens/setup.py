@@ -30,7 +30,7 @@ from tillui.widgets.spinner import Spinner
 from tillui.widgets.verdicts import VerdictList
 
 if TYPE_CHECKING:
-    from tillui.config.check import Verdict
+    from tillui.checks.till_setup import Verdict
     from tillui.config.settings import Secrets, Settings
 
 FieldKind = Literal["id", "url", "text", "secret", "path", "count"]
@@ -272,7 +272,7 @@ class SetupScreen(TillScreen[bool]):
 
     def _journal_ok(self) -> bool:
         """Check the journal path typed (when one is): readable, last lines parse."""
-        from tillui.config.check import check_journal
+        from tillui.checks.till_setup import check_journal
 
         path = self._value("bills_journal")
         if not path:
@@ -396,7 +396,7 @@ class SetupScreen(TillScreen[bool]):
 
     @work(exclusive=True, group="setup-test", exit_on_error=False)
     async def _run_check(self, then_save: bool = False) -> None:
-        from tillui.config.check import check_connection, check_journal, failed
+        from tillui.checks.till_setup import check_connection, check_journal, failed
 
         verdict_list = self.query_one(VerdictList)
         testing = self.query_one("#setup-testing")

@@ -1,4 +1,4 @@
-"""The verdict lines of a set-up check (`tillui.config.check`), one per part, coloured by status.
+"""The verdict lines of a set-up check (`tillui.checks.till_setup`), one per part, coloured by status.
 
 Shared by the settings screen's connection test and the first-run setup, so both say exactly
 what `tillui config check` says.
@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from tillui.config.check import Verdict
+    from tillui.checks.till_setup import Verdict
 
 STYLES = {"ok": "green", "failed": "bold red", "skipped": "dim"}
 

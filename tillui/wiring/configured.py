@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tillui.wiring.services import Services
+from tillui.services import Services
 
 
 class FirstRunNeeded(Exception):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tillui.clock import SystemClock
-from tillui.wiring.services import DemoInfo, Services
+from tillui.services import DemoInfo, Services
 
 if TYPE_CHECKING:
     from tillui.clock import Clock

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tillui.commands.arguments import (
+from tillui.arguments import (
     OneLineParser,
     amount_text,
     non_empty,

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tillui.commands.arguments import OneLineParser, non_empty, one_line_error
+from tillui.arguments import OneLineParser, non_empty, one_line_error
+from tillui.commands.set_pin import add_arguments as add_set_pin_arguments
+from tillui.commands.set_pin import set_pin
 from tillui.config.keys import field_docs, keys_table
 from tillui.config.layers import (
     ConfigError,
@@ -22,8 +24,6 @@ from tillui.config.layers import (
     default_config_path,
     load_config,
 )
-from tillui.config.set_pin import add_arguments as add_set_pin_arguments
-from tillui.config.set_pin import set_pin
 from tillui.config.settings import Secrets, Settings
 from tillui.config.writing import set_value
 
@@ -222,7 +222,7 @@ def _check(args: argparse.Namespace) -> int:
     import asyncio
     import logging
 
-    from tillui.config.check import check_files, check_journal, exit_code, skipped
+    from tillui.checks.till_setup import check_files, check_journal, exit_code, skipped
 
     # The verdict already carries the error and its request ID; without a handler, Python's
     # last-resort handler would print the client's retry warnings to stderr as well.
@@ -248,8 +248,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 async def check_connection(settings: Settings, secrets: Secrets, *, transport: Any = None) -> Any:
-    """The API, OAuth and gateway verdicts (`tillui.config.check.check_connection`); a name of
+    """The API, OAuth and gateway verdicts (`tillui.checks.till_setup.check_connection`); a name of
     this module so tests can point `check` at a mock transport."""
-    from tillui.config.check import check_connection as run
+    from tillui.checks.till_setup import check_connection as run
 
     return await run(settings, secrets, transport=transport)
