@@ -163,7 +163,7 @@ async def test_outside_kiosk_mode_ctrl_q_quits_at_once(make_app) -> None:
 
 async def test_kiosk_from_the_command_line_holds_before_the_config_is_loaded(clock) -> None:
     from tillui.app import TillApp
-    from tillui.wiring.configured import FirstRunNeeded
+    from tillui.services import FirstRunNeeded
 
     def no_config():
         raise FirstRunNeeded(Path("/nowhere/config.toml"))

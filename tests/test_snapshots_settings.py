@@ -45,7 +45,7 @@ def test_settings_screen(snap_compare, make_app) -> None:
 
 def test_setup_screen(snap_compare, clock: FixedClock) -> None:
     from tillui.app import TillApp
-    from tillui.wiring.configured import FirstRunNeeded
+    from tillui.services import FirstRunNeeded
 
     def first_run():  # the path is only shown: nothing is written without the save key
         raise FirstRunNeeded(Path("/home/till/.config/tillui/config.toml"))

@@ -40,8 +40,7 @@ if TYPE_CHECKING:
     from tillui.config.kiosk import PinGuard
     from tillui.config.settings import Settings
     from tillui.screens.dialogs.confirm_quit import QuitQuestion
-    from tillui.services import Services, ServicesFactory
-    from tillui.wiring.configured import FirstRunNeeded
+    from tillui.services import FirstRunNeeded, Services, ServicesFactory
 
 CUSTOMER_SCREEN = "customer"
 # The background load, one import at a time: the thread holds the interpreter for each step, so
@@ -147,7 +146,7 @@ class TillApp(TerminalGuard, App[None]):
             sys.setswitchinterval(switch_interval)
 
     def _load_services_in_steps(self) -> None:
-        from tillui.wiring.configured import FirstRunNeeded
+        from tillui.services import FirstRunNeeded
 
         try:
             for module in LOAD_STEPS:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from tillui.counter.scan_classifier import ScanKind
+    from tillui.counter.identifier_types import ScanKind
 
 
 @dataclass

@@ -70,3 +70,11 @@ ServicesFactory = Callable[[], Services]
 
 class ServicesUnavailable(Exception):
     """The configuration or the client could not be loaded; str() is one line for the cashier."""
+
+
+class FirstRunNeeded(Exception):
+    """No configuration file yet: the app opens the setup screen instead of the lookup."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no configuration at {path}")
+        self.path = path

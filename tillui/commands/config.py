@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tillui.arguments import OneLineParser, non_empty, one_line_error
 from tillui.commands.set_pin import add_arguments as add_set_pin_arguments
 from tillui.commands.set_pin import set_pin
-from tillui.config.keys import field_docs, keys_table
+from tillui.config.keys import keys_table
 from tillui.config.layers import (
     ConfigError,
     ResolvedConfig,
     default_config_path,
     load_config,
 )
+from tillui.config.rows import setting_rows
 from tillui.config.settings import Secrets, Settings
 from tillui.config.writing import set_value
 
@@ -138,61 +137,6 @@ def show_rows(resolved: ResolvedConfig) -> list[tuple[str, str, str]]:
     return [("KEY", "VALUE", "ORIGIN"), *((row.key, row.value, row.origin) for row in rows)]
 
 
-@dataclass(frozen=True)
-class SettingRow:
-    """One line of `config show` and of the settings screen. A secret's value is only ever
-    "set (hidden)" or "unset"."""
-
-    key: str
-    value: str
-    origin: str
-    help: str
-    secret: bool = False
-
-
-def setting_rows(
-    settings: Settings, secrets: Secrets, origins: Mapping[str, str], *, unknown_origin: str = "-"
-) -> list[SettingRow]:
-    """Every setting (one row per keymap entry), then every secret, with where it came from
-    and its documentation. `unknown_origin` stands in where `origins` has no entry."""
-    settings_help = field_docs(Settings)
-    rows: list[SettingRow] = []
-    for name in Settings.model_fields:
-        value = getattr(settings, name)
-        if name == "keymap" and value:
-            rows.extend(
-                SettingRow(
-                    f"keymap.{binding}",
-                    keys,
-                    origins.get(f"keymap.{binding}", unknown_origin),
-                    f"Keys of the binding {binding} ({settings_help[name]})",
-                )
-                for binding, keys in value.items()
-            )
-        else:
-            rows.append(
-                SettingRow(
-                    name,
-                    _shown(value),
-                    origins.get(name, unknown_origin),
-                    settings_help.get(name, ""),
-                )
-            )
-    secrets_help = field_docs(Secrets)
-    for name in Secrets.model_fields:
-        is_set = getattr(secrets, name) is not None
-        rows.append(
-            SettingRow(
-                name,
-                "set (hidden)" if is_set else "unset",
-                origins.get(name, unknown_origin) if is_set else "-",
-                secrets_help.get(name, ""),
-                secret=True,
-            )
-        )
-    return rows
-
-
 def format_table(rows: list[tuple[str, str, str]]) -> str:
     widths = [max(len(row[column]) for row in rows) for column in range(2)]
     value_width = min(widths[1], 48)  # one long URL or path must not push every origin away
@@ -200,17 +144,6 @@ def format_table(rows: list[tuple[str, str, str]]) -> str:
         f"{key:<{widths[0]}}  {value:<{value_width}}  {origin}".rstrip()
         for key, value, origin in rows
     )
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value == {}:
-        return "{}"
-    text = str(value)
-    return text if text and text.isprintable() else repr(text)
 
 
 def _keys(args: argparse.Namespace) -> int:

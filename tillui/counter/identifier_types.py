@@ -12,6 +12,9 @@ from typing import Literal, get_args
 IdentifierName = Literal["mobile", "email", "externalId", "cardnumber"]
 IDENTIFIER_NAMES: tuple[IdentifierName, ...] = get_args(IdentifierName)
 
+ScanKind = Literal["email", "mobile", "cardnumber", "receipt", "externalId", "unknown"]
+"""What a scanned code carries: one of the identifiers, a receipt, or nothing recognised."""
+
 IDENTIFIER_LABELS: dict[IdentifierName, str] = {
     "mobile": "Mobile",
     "email": "Email",

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
-from tillui.counter.identifier_types import IdentifierName
+from tillui.counter.identifier_types import IdentifierName, ScanKind
 
-ScanKind = Literal["email", "mobile", "cardnumber", "receipt", "externalId", "unknown"]
 ORDER: tuple[ScanKind, ...] = get_args(ScanKind)[:-1]
 
 DEFAULT_PATTERNS: dict[ScanKind, str] = {

@@ -23,7 +23,7 @@ from tillui.widgets.spinner import Spinner
 from tillui.widgets.verdicts import VerdictList
 
 if TYPE_CHECKING:
-    from tillui.commands.config import SettingRow
+    from tillui.config.rows import SettingRow
     from tillui.services import Services
 
 NOT_TESTED = "Not checked yet: t checks the files, API, gateway, journal (as config check)."
@@ -83,7 +83,7 @@ class SettingsScreen(TillScreen[None]):
         self._show(services)
 
     def _show(self, services: Services) -> None:
-        from tillui.commands.config import setting_rows
+        from tillui.config.rows import setting_rows
 
         settings = services.settings
         till = f"till {settings.till_id}" if settings.till_id else "no till"

@@ -6,15 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tillui.services import Services
-
-
-class FirstRunNeeded(Exception):
-    """No configuration file yet: the app opens the setup screen instead of the lookup."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"no configuration at {path}")
-        self.path = path
+from tillui.services import FirstRunNeeded, Services
 
 
 def claims_outbox_path(till_id: str) -> Path:
