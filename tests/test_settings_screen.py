@@ -32,7 +32,6 @@ def widget_text(app) -> str:
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
 
 
-
 def cells(table: DataTable) -> dict[str, tuple[str, str]]:
     """Setting -> (shown value, origin), from the table itself."""
     rows = {}

@@ -110,7 +110,6 @@ def widget_text(app) -> str:
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
 
 
-
 async def settle(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
