@@ -47,26 +47,24 @@ def describe(path: Path, error: OSError, *, setting: str = "") -> str:
             return f"{path}: the folder {path.parent} does not exist; create it{change}."
         return f"{path} does not exist; create it{change}."
     if isinstance(error, PermissionError):
-        owner = owner_of(path)
+        target = path if path.exists() else path.parent
+        owner = owner_of(target)
         if owner is not None and owner != os.geteuid():
             return (
-                f"{path} belongs to {user_name(owner)}, not {user_name()}; "
-                f"give it to {user_name()} (chown){change}."
+                f"{target}: no permission for {user_name()} (it belongs to "
+                f"{user_name(owner)}); give {user_name()} write access (chown/chmod){change}."
             )
-        target = path if path.exists() else path.parent
-        return f"{target}: no permission for {user_name()}; allow it (chmod/chown){change}."
+        return f"{target}: no permission for {user_name()}; allow writing (chmod){change}."
     reason = error.strerror or type(error).__name__
     return f"{path}: {reason.lower()}{change}."
 
 
 def owner_of(path: Path) -> int | None:
-    """The owner of `path`, or of the folder it would be made in."""
-    for candidate in (path, path.parent):
-        try:
-            return candidate.stat().st_uid
-        except OSError:
-            continue
-    return None
+    """The owner of `path`, if it can be seen."""
+    try:
+        return path.stat().st_uid
+    except OSError:
+        return None
 
 
 def check_private(path: Path, descriptor: int) -> None:
