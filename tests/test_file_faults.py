@@ -129,3 +129,10 @@ def run_child(folder: Path, as_other_user: list[str], top: Path) -> None:
     healed = child.stdout.readline().strip()
     child.wait(30)
     assert healed == "True None"
+
+
+def test_a_journal_path_that_is_a_folder_is_called_a_folder(tmp_path: Path) -> None:
+    from tillui.checks.till_setup import check_journal
+
+    verdict = check_journal(tmp_path)
+    assert f"{tmp_path} is a folder, not a file" in str(verdict)
