@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from tests.screen_text import record_notices
 from tillui.clock import FixedClock
 
 # Property tests: derandomized (the same cases on every run, so CI failures reproduce), no
@@ -62,6 +63,7 @@ def make_app(clock: FixedClock) -> Callable[..., Any]:
         factory = partial(demo_services, clock=clock, flags=flags, sandbox_options=sandbox_options)
         app = TillApp(factory, clock=clock, demo=True)
         app.scan_guard.enabled = scan_guard
+        record_notices(app)  # tests read them with tests.screen_text.notices(app)
         return app
 
     return build

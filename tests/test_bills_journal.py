@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import time
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -273,13 +272,10 @@ def test_a_million_line_journal_is_not_read_whole(tmp_path, monkeypatch):
 
     monkeypatch.setattr(bills_journal, "open", counting_open, raising=False)
     last = recent_start + timedelta(minutes=total)
-    started = time.perf_counter()
     result = read_recent_bills(journal, since=last - timedelta(minutes=59))
-    elapsed = time.perf_counter() - started
     assert [b.transaction_id for b in result.bills][:3] == [total, total - 1, total - 2]
     assert len(result.bills) == 60
     assert bytes_read <= 2 * bills_journal.BLOCK_SIZE
-    assert elapsed < 0.25  # typically ~1 ms; the byte count above is the real proof
 
     bytes_read = 0
     capped = read_recent_bills(journal, since=first, max_bills=150)

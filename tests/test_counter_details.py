@@ -6,6 +6,7 @@ from textual import events
 from textual.widgets import Static
 
 from tests.conftest import services_ready, until
+from tests.screen_text import notices
 from tests.test_flow_claim import SIZE, highlighted, open_claim, settle
 from tillui.sandbox import DEMO
 from tillui.screens.claim import BillsTable
@@ -39,7 +40,7 @@ async def test_f5_on_the_claim_result_shows_that_it_refreshed(make_app) -> None:
         await pilot.press("f5")
         await settle(pilot)
         assert "checked 10:00:00" in text_of(screen, "#result-state")
-        assert any("refreshed" in (n.title or "") for n in app._notifications)
+        assert any("refreshed" in (n.title or "") for n in notices(app))
 
 
 async def test_the_state_is_not_said_twice(make_app) -> None:
@@ -113,12 +114,10 @@ async def test_toasts_do_not_cover_the_unsent_claims_line(make_app) -> None:
         lookup.show_unsent_claims(2)
         for n in range(5):
             app.notify(f"Claim of bill D1-10004{n} settled: approved. " * 2, title="Claim")
-        from textual.widgets._toast import Toast
-
-        await until(pilot, lambda: len(app.screen.query(Toast)) == 5)
+        await until(pilot, lambda: len(app.screen.query("Toast")) == 5)
         await pilot.pause()
         line = lookup.query_one("#lookup-unsent").region
-        toasts = [toast.region for toast in app.screen.query(Toast)]
+        toasts = [toast.region for toast in app.screen.query("Toast")]
         assert line.area
         assert all(not toast.overlaps(line) for toast in toasts)
 

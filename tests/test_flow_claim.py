@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import scan, until
+from tests.screen_text import notices
 from tillui.sandbox import DEMO
 from tillui.screens.claim import BillsTable, ClaimScreen
 from tillui.screens.claim_result import ClaimResultScreen
@@ -302,7 +303,7 @@ async def test_bad_journal_lines_are_reported_and_the_rest_listed(make_app):
         await pilot.press("c")
         await settle(pilot)
         assert app.screen.query_one(BillsTable).row_count > 10
-        assert any("line 1 from the end" in str(n.message) for n in app._notifications)
+        assert any("line 1 from the end" in str(n.message) for n in notices(app))
 
 
 async def test_a_rejected_bill_can_be_claimed_again_and_the_dialog_says_so(make_app):

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from tests.conftest import services_ready, until
 from tillui.sandbox import DEMO
@@ -56,13 +55,13 @@ async def test_footer_keys_are_rebuilt_only_when_they_change(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await services_ready(app)
         screen = app.screen
-        before = list(screen.query(FooterKey))
+        before = list(screen.query("FooterKey"))
         await pilot.press("tab", "tab")  # focus moves: Textual refreshes the bindings
         await pilot.pause()
-        assert list(screen.query(FooterKey)) == before
+        assert list(screen.query("FooterKey")) == before
         app.set_keymap({"lookup.clear": "ctrl+x"})  # the keys shown change: rebuilt
-        await until(pilot, lambda: list(screen.query(FooterKey)) != before)
-        assert not set(screen.query(FooterKey)) & set(before)
+        await until(pilot, lambda: list(screen.query("FooterKey")) != before)
+        assert not set(screen.query("FooterKey")) & set(before)
 
 
 async def test_cursor_blink_can_be_turned_off(make_app):

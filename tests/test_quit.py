@@ -16,7 +16,7 @@ async def test_quit_with_nothing_pending_quits_at_once(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await services_ready(app)
         await pilot.press("ctrl+q")
-        await until(pilot, lambda: app._exit)
+        await until(pilot, lambda: app.return_code is not None)
         assert not isinstance(app.screen, ConfirmQuitDialog)
 
 
@@ -45,11 +45,11 @@ async def test_quit_with_an_unconfirmed_claim_asks_and_says_what_happens_to_it(m
         assert "outbox keeps every claim" in text and "next start" in text
         await pilot.press("escape")  # stay
         await until(pilot, lambda: isinstance(app.screen, ClaimResultScreen))
-        assert not app._exit
+        assert app.return_code is None
         await pilot.press("ctrl+q")
         await until(pilot, lambda: isinstance(app.screen, ConfirmQuitDialog))
         await pilot.press("enter")  # quit anyway
-        await until(pilot, lambda: app._exit)
+        await until(pilot, lambda: app.return_code is not None)
 
 
 async def test_a_scan_never_answers_the_quit_question(make_app):
@@ -62,7 +62,7 @@ async def test_a_scan_never_answers_the_quit_question(make_app):
         await until(pilot, lambda: isinstance(app.screen, ConfirmQuitDialog))
         await scan(pilot, "CARD0001")
         await pilot.pause(0.2)
-        assert isinstance(app.screen, ConfirmQuitDialog) and not app._exit
+        assert isinstance(app.screen, ConfirmQuitDialog) and app.return_code is None
 
 
 def test_a_claim_being_sent_is_named_in_the_question():
@@ -89,7 +89,7 @@ async def test_quit_while_a_claim_is_being_sent_says_so(make_app):
         assert "being sent right now" in text
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmQuitDialog))
-        assert not app._exit
+        assert app.return_code is None
 
 
 async def test_ctrl_q_answers_on_the_claims_confirm_dialog(make_app):
@@ -101,7 +101,7 @@ async def test_ctrl_q_answers_on_the_claims_confirm_dialog(make_app):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmClaimDialog))
         await pilot.press("ctrl+q")  # the note field has the focus: still answers
-        await until(pilot, lambda: app._exit)
+        await until(pilot, lambda: app.return_code is not None)
 
 
 async def test_a_claims_answer_never_opens_over_the_quit_question(make_app):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tillui.sandbox import DEMO, SandboxConfig, create_app
@@ -182,10 +180,8 @@ async def test_points_balance_document_003_shape_and_program_table():
     assert error_code(unknown) == 8015
 
 
-async def test_generated_population_and_speed():
-    started = time.perf_counter()
+async def test_generated_population():
     app = create_app(SandboxConfig(now=Clock()))
-    assert time.perf_counter() - started < 0.3
     state = app.state.sandbox
     customers = list(state.customers)
     assert len(customers) == 240 + len(DEMO.customers)

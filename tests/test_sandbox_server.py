@@ -96,24 +96,9 @@ def test_importing_the_sandbox_stays_independent_of_the_app():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
 
 
-def test_reused_connections_answer_without_a_delayed_ack_stall():
-    """Nagle on the server's sockets makes every request on a kept-alive connection wait
-    ~40 ms for the client's delayed ACK; the sandbox must answer in about a millisecond."""
-    import statistics
-    import time
-
-    with running_sandbox() as base_url, httpx.Client(base_url=base_url, timeout=5) as http:
-        path = f"/v2/customers/{DEMO.asha.customer_id}"
-        http.get(path, headers=BASIC)  # open the connection
-        elapsed = []
-        for _ in range(20):
-            start = time.perf_counter()
-            http.get(path, headers=BASIC)
-            elapsed.append(time.perf_counter() - start)
-    assert statistics.median(elapsed) < 0.005, f"median {statistics.median(elapsed) * 1000:.1f} ms"
-
-
 def test_served_sockets_disable_nagle():
+    """Nagle on the server's sockets would make every request on a kept-alive connection wait
+    ~40 ms for the client's delayed ACK (the figure is bench/'s business)."""
     from tillui.sandbox.server import _bound_socket
 
     with _bound_socket("127.0.0.1", 0) as sock:

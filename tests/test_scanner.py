@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from textual.widgets import Input
 
 from tests.conftest import scan, services_ready, until
+from tests.screen_text import notices
 from tests.test_flow_claim import open_claim, sandbox_state, settle
 from tillui.commands.screenshots import look_up
 from tillui.config.settings import Settings
@@ -83,8 +84,8 @@ async def test_a_receipt_scanned_on_the_lookup_screen_looks_nothing_up(make_app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await services_ready(app)
         await scan(pilot, "D1-100001")
-        await until(pilot, lambda: bool(app._notifications))
-        assert "receipt" in next(iter(app._notifications)).message
+        await until(pilot, lambda: bool(notices(app)))
+        assert "receipt" in notices(app)[0].message
         assert all(not field(app, kind).value for kind in ("mobile", "cardnumber"))
         assert app.session.lookup is None
 
@@ -199,12 +200,12 @@ async def test_a_scan_in_the_confirm_dialog_is_ignored_and_confirms_nothing(make
         dialog = app.screen
         assert isinstance(dialog, ConfirmClaimDialog)
         await scan(pilot, "CARD0001")
-        await until(pilot, lambda: bool(app._notifications))
+        await until(pilot, lambda: bool(notices(app)))
         await settle(pilot)
         assert app.screen is dialog
         assert dialog.query_one("#claim-note", Input).value == ""
         assert sandbox_state(app).workflow_requests == {}
-        assert "Scan ignored" in next(iter(app._notifications)).title
+        assert "Scan ignored" in notices(app)[0].title
         await pilot.press("n", "o", "t", "e")  # the cashier still types the note as usual
         await until(pilot, lambda: dialog.query_one("#claim-note", Input).value == "note")
 

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.conftest import services_ready
+from tests.screen_text import screen_text
 from tillui.config.settings import Secrets, Settings
 from tillui.config.writing import write_initial_config
 from tillui.sandbox import DEMO
@@ -29,13 +30,6 @@ def widget_text(app) -> str:
     from textual.widgets import Static
 
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
-
-
-def screen_text(app) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in strip)
-        for strip in app.screen._compositor.render_strips()
-    )
 
 
 def cells(table: DataTable) -> dict[str, tuple[str, str]]:

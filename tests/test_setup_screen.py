@@ -19,6 +19,7 @@ from textual import events
 from textual.widgets import Button, Input, Static
 
 from tests.conftest import services_ready, until
+from tests.screen_text import screen_text
 from tillui.sandbox import DEMO
 from tillui.sandbox.server import running_sandbox
 from tillui.screens.customer import CustomerScreen
@@ -107,13 +108,6 @@ def widget_text(app) -> str:
     from textual.widgets import Static
 
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
-
-
-def screen_text(app) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in strip)
-        for strip in app.screen._compositor.render_strips()
-    )
 
 
 async def settle(app, pilot) -> None:
