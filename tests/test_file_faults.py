@@ -136,4 +136,3 @@ def test_a_journal_path_that_is_a_folder_is_called_a_folder(tmp_path: Path) -> N
 
     verdict = check_journal(tmp_path)
     assert f"{tmp_path} is a folder, not a file" in str(verdict)
-

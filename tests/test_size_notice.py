@@ -71,7 +71,7 @@ async def test_no_key_reaches_the_screen_behind_the_notice(make_app, size) -> No
         assert "Ctrl+Q quits" in str(app.screen.query_one(SizeNotice).render())
         await pilot.press("ctrl+q")
         await pilot.pause(0.3)
-        assert app._exit
+        assert app.return_code is not None
 
 
 async def test_a_lasting_notice_stays_until_its_fault_is_gone(make_app) -> None:
