@@ -121,7 +121,14 @@ def test_a_package_file_is_not_a_hub_that_imports_its_own_modules_back() -> None
 # the longest prefix places a module (`tillui.claims.request_pager` is in `tillui.claims`).
 LAYERS: list[tuple[str, ...]] = [
     # the ground: no import of the package's own, every other layer may use them
-    ("tillui", "tillui.clock", "tillui.logs", "tillui.terminal", "tillui.arguments"),
+    (
+        "tillui",
+        "tillui.clock",
+        "tillui.logs",
+        "tillui.files",
+        "tillui.terminal",
+        "tillui.arguments",
+    ),
     # the Intouch simulator: written from the documents, so it imports nothing of the app
     ("tillui.sandbox",),
     # identifiers and scans (no I/O), settings and their layers, the Intouch client

@@ -90,3 +90,35 @@ async def test_quit_while_a_claim_is_being_sent_says_so(make_app):
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmQuitDialog))
         assert app.return_code is None
+
+
+async def test_ctrl_q_answers_on_the_claims_confirm_dialog(make_app):
+    from tillui.screens.dialogs.confirm_claim import ConfirmClaimDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmClaimDialog))
+        await pilot.press("ctrl+q")  # the note field has the focus: still answers
+        await until(pilot, lambda: app.return_code is not None)
+
+
+async def test_a_claims_answer_never_opens_over_the_quit_question(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_claim(pilot, DEMO.omar.mobile)
+        sandbox_state(app).faults.inject(
+            "/api_gateway/v2/request-workflow", "delay", delay_seconds=1.5
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.services_now.claims.sending_count == 1)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmQuitDialog))
+        await until(pilot, lambda: app.services_now.claims.sending_count == 0, timeout=10)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmQuitDialog)  # the question the cashier reads
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ClaimResultScreen))

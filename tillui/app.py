@@ -26,13 +26,14 @@ from textual.widgets import Input
 
 from tillui.clock import SystemClock
 from tillui.host import TillCapabilities
-from tillui.messages import FromLoadingThread, ScannedCode, ServicesFailed
+from tillui.messages import FromLoadingThread, LastingNotice, ScannedCode, ServicesFailed
 from tillui.screens.lookup import LookupScreen
 from tillui.screens.scan_guard import ScanGuard
 from tillui.screens.styles import stylesheet
 from tillui.session import Session
 from tillui.terminal import TerminalGuard
 from tillui.widgets import size_notice
+from tillui.widgets.lasting_notice import LastingNotices
 
 if TYPE_CHECKING:
     from tillui.claims.service import ClaimOutcome
@@ -80,7 +81,8 @@ class TillApp(TerminalGuard, App[None]):
     # Quit and Settings are shown in the footer of the home screen only (LookupScreen): deeper
     # screens need the 80 columns for their own actions. Help and the palette list them all.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        # Priority: Ctrl+Q answers on every screen and dialog, even with a field focused.
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
         Binding("ctrl+g,f1", "help", "Help", id="app.help"),
         Binding("ctrl+t,f2", "settings", "Settings", id="app.settings", show=False),
         # -- till claims and the store manager's checker view (issue 12) --
@@ -119,6 +121,8 @@ class TillApp(TerminalGuard, App[None]):
         self._last_key = 0.0
         self._services_wanted = False
         self.scan_guard = ScanGuard(self, self)
+        self.lasting = LastingNotices(self)
+        """Faults the till serves through, shown until they are gone (a log it cannot write)."""
 
     # -- start-up -----------------------------------------------------------------------------
 
@@ -129,6 +133,7 @@ class TillApp(TerminalGuard, App[None]):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, size_notice.add_size_notice)
         size_notice.add_size_notice(self.screen)
+        self.lasting.start()
         # After the first refresh, and after the writer thread has put it on the terminal: a
         # load started at once competed with that write (first frame 1.0-1.4x the bare app's).
         self.call_after_refresh(self.set_timer, LOAD_DELAY, self._start_loading_services)
@@ -186,6 +191,12 @@ class TillApp(TerminalGuard, App[None]):
 
     def on_from_loading_thread(self, message: FromLoadingThread) -> None:
         message.callback()
+
+    def on_lasting_notice(self, message: LastingNotice) -> None:
+        if message.text:
+            self.lasting.show(message.key, message.text)
+        else:
+            self.lasting.clear(message.key)
 
     def _stand_aside_while_typing(self) -> None:
         """In the loading thread: a key typed at the first frame must echo at once, not after
@@ -362,8 +373,12 @@ class TillApp(TerminalGuard, App[None]):
     # -- keys, idle reset, scanner ------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and size_notice.hides_screen(self.screen):
+            return
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._last_activity = self._last_key = time.monotonic()
+            if size_notice.hides_screen(self.screen) and event.key not in size_notice.KEYS:
+                return  # the cashier cannot see what the key would drive
             if self.scan_guard.hold(event):
                 return
         await super().on_event(event)
@@ -439,6 +454,11 @@ class TillApp(TerminalGuard, App[None]):
     async def action_quit(self) -> None:
         """Quit. A kiosk follows its rules (tillui.config.kiosk: a PIN, refused while claims wait);
         elsewhere ask first when claims are in flight or not yet confirmed by the server."""
+        from tillui.screens.dialogs.pin import PinDialog
+
+        if isinstance(self.screen, PinDialog):
+            self.bell()  # the PIN question is already asked
+            return
         kiosk_unknown = self._services is None and not self._first_run
         if self.kiosk or kiosk_unknown:
             self.run_worker(self._kiosk_quit(), group="quit", exclusive=True, exit_on_error=False)
@@ -449,6 +469,7 @@ class TillApp(TerminalGuard, App[None]):
         from tillui.screens.dialogs.confirm_quit import ConfirmQuitDialog
 
         if isinstance(self.screen, ConfirmQuitDialog):
+            self.exit()  # Ctrl+Q on the question: the cashier's answer is "quit"
             return
         question = await self._quit_question()
         if question is None:

@@ -14,9 +14,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tillui import __version__
 from tillui.arguments import OneLineParser, non_empty, one_line_error
+
+if TYPE_CHECKING:
+    from tillui.logs import HealingFileHandler
 
 
 @dataclass(frozen=True)
@@ -185,13 +189,19 @@ def run_app(args: argparse.Namespace) -> int:
     if problem:  # before the full-screen app: a one-line message on a normal terminal
         print(f"tillui: config error: {problem}", file=sys.stderr)
         return 2
-    configure_logging()
+    log = configure_logging()
     app = TillApp(factory, demo=args.demo, kiosk=kiosk, freeze_when_loaded=True)
+    if log is not None:  # a log it cannot write never stops the till: a notice until fixed
+        app.lasting.watch("log", partial(log_problem, log))
     app.run()
     if app.startup_error:
         print(f"tillui: {app.startup_error}", file=sys.stderr)
         return 2
     return int(app.return_code or 0)
+
+
+def log_problem(log: HealingFileHandler) -> str | None:
+    return None if log.retry() else f"Not logging: {log.problem}"
 
 
 def has_terminal() -> bool:

@@ -35,3 +35,12 @@ class FromLoadingThread(Message):
     for it to be handled (see TillApp.hand_over)."""
 
     callback: Callable[[], None]
+
+
+@dataclass
+class LastingNotice(Message):
+    """Post to the app: show `text` on every screen until a LastingNotice of the same `key`
+    with `text=None` clears it (see tillui.widgets.lasting_notice)."""
+
+    key: str
+    text: str | None

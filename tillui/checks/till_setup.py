@@ -279,6 +279,11 @@ def check_journal(path: Path | None) -> Verdict:
             "journal",
             "bills_journal is not set: the claim screen finds bills by receipt number only",
         )
+    if path.is_dir():
+        return failed(
+            "journal",
+            f"{path} is a folder, not a file: set bills_journal to the file the till's POS writes",
+        )
     if not path.is_file():
         return failed(
             "journal",

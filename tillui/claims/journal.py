@@ -87,6 +87,8 @@ def read_recent_bills(path: Path, *, since: datetime, max_bills: int = 200) -> J
             return _scan(journal, since=since, max_bills=max_bills)
     except FileNotFoundError:
         return JournalRead(problems=[f"journal not found: {path}"])
+    except IsADirectoryError:
+        return JournalRead(problems=[f"journal cannot be read: {path} is a folder, not a file"])
     except OSError as exc:
         return JournalRead(problems=[f"journal cannot be read: {path} ({exc.strerror or exc})"])
 

@@ -1,8 +1,8 @@
 """`tillui serve`: the same app in a browser, one app process per browser tab (textual-serve).
 
-Bound to loopback by default: the page is the till, with no login of its own. For remote
-access, put a reverse proxy with TLS and authentication in front of it (see README, "Browser
-kiosk"); never expose it as is. textual-serve is an optional extra: `pip install 'tillui[serve]'`.
+Bound to loopback; another address is refused unless --allow-remote says so: the page is the
+till, with no login of its own. For remote access, put a reverse proxy with TLS and
+authentication in front of it (see README, "Browser kiosk"); never expose it as is. textual-serve is an optional extra: `pip install 'tillui[serve]'`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kiosk", action="store_true", help="every session in kiosk mode")
     parser.add_argument("--demo", action="store_true", help="every session on the demo sandbox")
     parser.add_argument("--theme", help="Textual theme of every session")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="listen on a non-loopback --host (only behind a reverse proxy with TLS and login)",
+    )
     return parser
 
 
@@ -63,17 +68,17 @@ def main(argv: list[str], *, till: str | None = None, config_path: Path | None =
             return one_line_error("tillui serve", f"--{name} given twice ({given} and {mine})")
         if mine is None:
             setattr(args, name, given)
+    if args.host not in LOOPBACK and not args.allow_remote:
+        return one_line_error(
+            "tillui serve",
+            f"refusing to listen on {args.host}: whoever reaches it is the till; use "
+            "--allow-remote only behind a reverse proxy with TLS and login",
+        )
     try:
         from textual_serve.server import Server
     except ImportError:
         print("tillui serve needs the serve extra: pip install 'tillui[serve]'", file=sys.stderr)
         return 2
-    if args.host not in LOOPBACK:
-        print(
-            f"tillui serve: WARNING: listening on {args.host}: anyone who reaches this port "
-            "uses the till. Put a reverse proxy with TLS and authentication in front.",
-            file=sys.stderr,
-        )
     server = Server(
         app_command(args),
         host=args.host,

@@ -6,6 +6,7 @@ add? does a scan on it start a lookup?) through these members, never by `getattr
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
@@ -29,10 +30,22 @@ class TillScreen(TillCapabilities, Screen[ResultType]):
         self, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name, id, f"{BIG_ENOUGH} {classes or ''}".strip())
+        self._on_top = asyncio.Event()
 
     @property
     def till(self) -> TillHost:
         return cast("TillHost", self.app)
+
+    def on_screen_resume(self) -> None:
+        self._on_top.set()
+
+    def on_screen_suspend(self) -> None:
+        self._on_top.clear()
+
+    async def until_on_top(self) -> None:
+        """Wait until no screen or dialog is above this one. A result must not open over a
+        question the cashier is reading: the key meant for the question would answer it."""
+        await self._on_top.wait()
 
 
 class TillDialog(TillCapabilities, ModalScreen[ResultType]):

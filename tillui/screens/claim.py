@@ -388,6 +388,7 @@ class ClaimScreen(TillScreen[None]):
             self.till.session.claimed_transaction_ids.add(candidate.transaction_id)
             self._update(candidate)
         await self.till.show_unsent_claims()
+        await self.until_on_top()  # a quit question opened meanwhile keeps the keys
         self.app.push_screen(ClaimResultScreen(outcome, candidate))
 
     def _customer_line(self) -> str:
