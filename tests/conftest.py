@@ -24,6 +24,30 @@ IST = timezone(timedelta(hours=5, minutes=30))
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=IST)
 
 
+# The fast loop (`pytest -m "not slow"`, docs/development.md): every test that runs the whole
+# app (Pilot), a snapshot, a real process, terminal, browser or sshd, or many generated cases
+# is `slow`. CI and the README's command run everything.
+SLOW_MODULES = frozenset(
+    {
+        "test_browser_kiosk", "test_claims_command", "test_claims_kill", "test_claims_soak",
+        "test_cli", "test_client_imports", "test_footers", "test_keymap_every_binding",
+        "test_properties", "test_settings_screen", "test_setup_screen", "test_snapshots",
+        "test_snapshots_kiosk", "test_snapshots_requests", "test_snapshots_settings",
+        "test_ssh_kiosk", "test_terminal", "test_terminal_crash", "test_terminal_tmux",
+        "test_wheel", "test_lean_start", "test_requests_table", "test_spinner",
+        "test_import_hygiene", "test_sandbox_server",
+    }
+)  # fmt: skip
+SLOW_FIXTURES = frozenset({"make_app", "snap_compare"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path_factory, monkeypatch) -> None:
     """No test reads or writes the user's real files or keyring: HOME and the XDG directories

@@ -21,6 +21,7 @@ commit lands well inside the quiet period, which is at least twice connect + rea
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -126,6 +127,10 @@ def _made(row: ClaimRecord) -> datetime:
 
 @pytest.mark.parametrize(("eager", "seed"), [(True, 1009), (False, 2003)], ids=["eager", "late"])
 def test_soak_200_claims_with_20_percent_faults_none_lost_none_doubled(tmp_path, eager, seed):
+    # The faults are a function of the seed and each claim's n-th try (tillui/sandbox/faults.py):
+    # TILLUI_SOAK_SEED=<the seed a failure printed> repeats that run's faults exactly.
+    seed = int(os.environ.get("TILLUI_SOAK_SEED", seed))
+    print(f"soak seed {seed} (repeat with TILLUI_SOAK_SEED={seed})")
     flags = ("--faults", "0.2", "--fault-delay", str(FAULT_DELAY), "--seed", str(seed))
     with sandbox_process(tmp_path, *flags, "--extra-bills", str(CLAIMS + 10)) as url:
         counts = asyncio.run(_soak(url, tmp_path / "claims.sqlite3", eager=eager))
@@ -134,5 +139,5 @@ def test_soak_200_claims_with_20_percent_faults_none_lost_none_doubled(tmp_path,
         print("  not settled:", row)
     assert counts["faults"] > 0.1 * counts["requests"] and counts["commit_faults"] > 5
     assert counts["posts"] >= CLAIMS
-    assert (counts["lost"], counts["doubled"]) == (0, 0), counts
-    assert counts["settled"] == CLAIMS and counts["unsettled"] == 0, counts
+    assert (counts["lost"], counts["doubled"]) == (0, 0), f"seed {seed}: {counts}"
+    assert counts["settled"] == CLAIMS and counts["unsettled"] == 0, f"seed {seed}: {counts}"

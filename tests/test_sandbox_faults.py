@@ -242,3 +242,25 @@ def test_tillui_sandbox_flags(monkeypatch):
     assert parsed.refuse_duplicates
     with pytest.raises(SystemExit):
         server._parser().parse_args(["--faults", "1.5"])
+
+
+def test_the_same_seed_faults_the_same_tries_of_the_same_claims_in_any_interleaving():
+    import random
+
+    from tillui.sandbox.faults import FaultMix
+
+    path = "/api_gateway/v2/request-workflow/RETRO-TRANSACTION"
+    tries = [(bill, n) for bill in range(1, 41) for n in range(3)]  # 40 bills, 3 tries each
+
+    def faulted(seed: int, order_seed: int) -> set:
+        mix, order = FaultMix(0.3, seed), list(tries)
+        random.Random(order_seed).shuffle(order)
+        order.sort(key=lambda t: t[1])  # each bill's tries stay in order, the bills interleave
+        return {
+            (bill, n, rule.kind)
+            for bill, n in order
+            if (rule := mix.draw(path, "POST", transaction=bill)) is not None
+        }
+
+    assert faulted(7, 1) == faulted(7, 2) == faulted(7, 3)
+    assert faulted(7, 1) and faulted(7, 1) != faulted(8, 1)

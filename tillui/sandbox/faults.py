@@ -17,6 +17,7 @@ claim, and the client does not learn it in time.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -103,7 +104,10 @@ class FaultMix:
     """A seeded random share of requests that fail, each in one of `kinds`, for soak runs.
 
     Commit faults are drawn only for POST and PUT requests (they are about writes); the
-    others for any request. The same seed and request order give the same faults.
+    others for any request. Each fault is a function of (seed, method, path, transaction,
+    n-th try of that key), not of the order requests arrive in: a run repeated with the same
+    seed faults the same tries of the same claims, however its requests interleave. A request
+    without a transaction (lookups, lists) is keyed by its path and its count on that path.
     """
 
     rate: float
@@ -111,7 +115,7 @@ class FaultMix:
     delay_seconds: float = 2.0
     """How long delays and late commits last: set it above the client's read timeout."""
     kinds: tuple[str, ...] = FAULT_KINDS
-    _rng: random.Random = field(init=False, repr=False)
+    _tries: Counter[tuple[str, str, int | None]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -121,18 +125,21 @@ class FaultMix:
         unknown = set(self.kinds) - set(FAULT_KINDS)
         if unknown or not self.kinds:
             raise ValueError(f"kinds must be some of {FAULT_KINDS}")
-        self._rng = random.Random(self.seed)
+        self._tries = Counter()
 
-    def draw(self, path: str, method: str) -> FaultRule | None:
-        if self.rate <= 0 or self._rng.random() >= self.rate:
+    def draw(self, path: str, method: str, transaction: int | None = None) -> FaultRule | None:
+        key = (method.upper(), path, transaction)
+        self._tries[key] += 1
+        rng = random.Random(f"{self.seed}|{key[0]}|{path}|{transaction}|{self._tries[key]}")
+        if self.rate <= 0 or rng.random() >= self.rate:
             return None
         writes = method.upper() in ("POST", "PUT")
         kinds = [k for k in self.kinds if writes or k not in COMMIT_FAULTS]
         if not kinds:
             return None
-        kind: Any = self._rng.choice(kinds)
-        status = self._rng.choice((500, 502, 503, 504)) if kind == "status" else None
-        retry_after = self._rng.choice((0.1, 0.2, 0.5)) if kind == "rate_limit" else None
+        kind: Any = rng.choice(kinds)
+        status = rng.choice((500, 502, 503, 504)) if kind == "status" else None
+        retry_after = rng.choice((0.1, 0.2, 0.5)) if kind == "rate_limit" else None
         return FaultRule(
             path, kind, 1, status, retry_after, self.delay_seconds, method=method.upper()
         )
@@ -197,7 +204,9 @@ class FaultInjector:
     def rules(self) -> tuple[FaultRule, ...]:
         return tuple(self._rules)
 
-    def take(self, path: str, method: str = "GET") -> FaultRule | None:
+    def take(
+        self, path: str, method: str = "GET", transaction: int | None = None
+    ) -> FaultRule | None:
         """The fault for this request: an armed one for its path (uses up one count), else
         one drawn from the mix, else None."""
         for rule in self._rules:
@@ -206,4 +215,4 @@ class FaultInjector:
                 if rule.count == 0:
                     self._rules.remove(rule)
                 return rule
-        return self.mix.draw(path, method) if self.mix is not None else None
+        return self.mix.draw(path, method, transaction) if self.mix is not None else None

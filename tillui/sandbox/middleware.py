@@ -80,7 +80,7 @@ class SandboxMiddleware:
         faults = self.state.faults
         if faults.latency_seconds > 0:
             await asyncio.sleep(faults.latency_seconds)
-        rule = faults.take(path, method)
+        rule = faults.take(path, method, entry.transaction_id)  # the claimed bill, if any
         entry.fault = rule.kind if rule is not None else None
         if rule is None:
             await self._run(scope, replay, send_with_request_id, lambda: started)
