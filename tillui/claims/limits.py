@@ -56,6 +56,7 @@ class LimitVerdict:
 ALLOWED = LimitVerdict(allowed=True)
 
 
+# long: each of the brand's limits in the order the cashier reads them
 def check_bill(
     billing_time: datetime,
     registered_at: datetime,

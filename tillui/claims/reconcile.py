@@ -314,6 +314,7 @@ class Reconciler(ABC):
 
     # -- reconciling -----------------------------------------------------------------------
 
+    # long: every way a check can settle one claim, in the order they are tried
     async def _settle(
         self, claim: ClaimRecord, sighting: _Sighting, known: set[str]
     ) -> ClaimOutcome:

@@ -200,6 +200,7 @@ class ClaimService(Reconciler):
 
     # -- sending ---------------------------------------------------------------------------
 
+    # long: one POST and every answer it can get, read top to bottom
     async def _send(
         self, claim: ClaimRecord, request: RetroClaimRequest, *, resend: bool = False
     ) -> ClaimOutcome:

@@ -181,6 +181,7 @@ def _named_customers(now: datetime, till: OrgEntity, harbour: OrgEntity) -> list
     ]
 
 
+# long: the generated population, one table
 def _generated_customers(
     rng: random.Random, now: datetime, count: int, tills: list[OrgEntity]
 ) -> list[Customer]:
@@ -295,6 +296,7 @@ def _journal_times(rng: random.Random, now: datetime) -> list[datetime]:
     return sorted(spread + recent)
 
 
+# long: the demo data set, declared in one place
 def build_state(config: SandboxConfig) -> SandboxState:
     now = config.clock().replace(microsecond=0)
     rng = random.Random(config.seed)

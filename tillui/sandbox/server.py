@@ -92,6 +92,7 @@ def running_sandbox(
         sock.close()
 
 
+# long: argparse declarations
 def _parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="tillui sandbox",

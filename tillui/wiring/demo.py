@@ -37,6 +37,7 @@ DEMO_CHECKER_SEALED = (
 """The sandbox's checker token sealed under DEMO_MANAGER_PIN (tillui.config.checker_pin)."""
 
 
+# long: the demo's parts wired in order, each a few lines
 def demo_services(
     *,
     clock: Clock | None = None,
