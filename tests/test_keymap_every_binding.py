@@ -187,6 +187,9 @@ async def test_remapping_moves_each_binding_and_only_it(scene: str) -> None:
 
     async def record(action: str, default_namespace: DOMNode | None = None) -> bool:
         aim = _aim(action, type(default_namespace))
+        target = default_namespace if default_namespace is not None else app
+        if not target.check_action(action.split("(")[0].rsplit(".", 1)[-1], ()):
+            return False  # disabled here: Textual's run_action would not fire it either
         fired.append(aim)
         if any(_same(aim, one) for one in ours):
             return True  # tillui's own: recorded, not run, so the screen stays put

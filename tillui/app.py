@@ -592,6 +592,8 @@ class TillApp(TerminalGuard, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "settings" and self.kiosk:
             return False  # hidden from the footer, and the key does nothing
+        if action == "quit" and getattr(self.screen, "QUITS_ITSELF", False):
+            return False  # the key falls through to the screen's own quit (the set-up's)
         return super().check_action(action, parameters)
 
     async def _kiosk_quit(self) -> None:

@@ -12,7 +12,7 @@ to the 0600 file) and dismisses the screen, after which the app loads its servic
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -53,6 +53,7 @@ class SetupScreen(TillScreen[bool]):
 
     CSS_PATH = stylesheet("setup.tcss")
     AUTO_FOCUS = "#setup-till_id"
+    QUITS_ITSELF: ClassVar[bool] = True  # Ctrl+Q here quits with what to do next
     BINDINGS = [
         Binding("escape", "back", "Back", id="setup.back"),
         # Priority: the focus moves before the next key is delivered, so a fast Tab-then-type
