@@ -78,7 +78,15 @@ class BareLookup(Screen[None]):
             self.app.push_screen(BareCustomer(bulk=mobile.endswith("6")))
 
     async def _look_up(self, mobile: str) -> None:
-        """With BARE_LOOKUP_HTTP: the customer and points, concurrently, as raw JSON first."""
+        """With BARE_LOOKUP_HTTP: the customer and points, concurrently, as raw JSON first.
+        With BARE_LOOKUP_CLIENT: the same lookup through tillui's own Intouch client."""
+        if os.environ.get("BARE_LOOKUP_CLIENT"):
+            from tillui.counter.identifier_types import Identifier
+
+            client = await self.app.http()
+            await client.lookup([Identifier("mobile", mobile)])
+            self.app.push_screen(BareCustomer(bulk=mobile.endswith("6")))
+            return
         http = await self.app.http()
         params = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile}
         headers = {"Authorization": os.environ["BARE_AUTH"]}
@@ -248,6 +256,19 @@ class BareRequests(Screen[None]):
         table.focus()
 
 
+def intouch_client():
+    """tillui's client, for the figure of a scan at the first frame: both sides pay for the
+    same client (httpx, pydantic, the models), so the ratio is the app around it."""
+    from tillui.api.client import IntouchClient
+    from tillui.config.settings import Secrets, Settings
+
+    api = os.environ.get("BARE_API", "http://127.0.0.1:9")
+    settings = Settings(
+        api_base_url=api, workflow_base_url=api, org_id="100", username=os.environ["BARE_USER"]
+    )
+    return IntouchClient(settings, Secrets(password=os.environ["BARE_PASSWORD"]))
+
+
 class BareTill(App[None]):
     CSS_PATH = [str(STYLES / "base.tcss"), str(STYLES / "lookup.tcss")]
 
@@ -264,6 +285,9 @@ class BareTill(App[None]):
         self.call_after_refresh(self.run_worker, self._import_client, thread=True)
 
     def _import_client(self) -> None:
+        if os.environ.get("BARE_LOOKUP_CLIENT"):
+            self.call_from_thread(self._client_done, intouch_client())
+            return
         import httpx
 
         client = httpx.AsyncClient(base_url=os.environ.get("BARE_API", "http://127.0.0.1:9"))

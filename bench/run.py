@@ -163,6 +163,8 @@ class Programs:
             "XDG_DATA_HOME": str(folder / "data"),
             "BARE_API": api,
             "BARE_AUTH": basic_auth(),
+            "BARE_USER": USERNAME,
+            "BARE_PASSWORD": PASSWORD,
         }
 
     def tillui(self, **env: str) -> Terminal:
@@ -193,13 +195,13 @@ def echo_of(t: Terminal, key: str = "Q") -> float:
 
 
 def start_up(programs: Programs, runs: int, figures: dict[str, Figure]) -> None:
-    first, ready = figures["first frame"], figures["ready"]
+    first = figures["first frame"]
     echo, echo_ready = figures["echo at first frame"], figures["echo once ready"]
 
     def ours() -> None:
         with running(programs.tillui()) as t:
             first.ours.append(ms(t.wait_for(HOME_MARK) - t.started))
-            ready.ours.append(ms(t.wait_for(READY_MARK) - t.started))
+            t.wait_for(READY_MARK)
             t.drain(0.3)
             echo_ready.ours.append(echo_of(t))
         with running(programs.tillui()) as t:
@@ -208,9 +210,7 @@ def start_up(programs: Programs, runs: int, figures: dict[str, Figure]) -> None:
 
     def bare() -> None:
         with running(programs.bare()) as t:
-            frame = ms(t.wait_for(HOME_MARK) - t.started)
-            first.reference.append(frame)
-            ready.reference.append(frame)
+            first.reference.append(ms(t.wait_for(HOME_MARK) - t.started))
             t.drain(0.3)
             echo_ready.reference.append(echo_of(t))
         with running(programs.bare()) as t:
@@ -218,6 +218,25 @@ def start_up(programs: Programs, runs: int, figures: dict[str, Figure]) -> None:
             echo.reference.append(echo_of(t))
 
     alternate(runs, ours, bare)
+
+
+def scan_at_first_frame(programs: Programs, runs: int, figures: dict[str, Figure]) -> None:
+    """A card scanned the moment the lookup screen shows (the scanner types the code and Enter
+    in one burst): first frame -> customer painted, against the bare app doing the same lookup
+    with the same client (tillui's IntouchClient), loaded after its first frame too."""
+    figure = figures["card scanned at first frame"]
+
+    def scan(terminal: Terminal, into: list[float]) -> None:
+        with running(terminal) as t:
+            frame = t.wait_for(HOME_MARK)
+            t.send(CUSTOMER[0] + "\r")
+            into.append(ms(t.wait_for(CUSTOMER[1]) - frame))
+
+    alternate(
+        runs,
+        lambda: scan(programs.tillui(), figure.ours),
+        lambda: scan(programs.bare(BARE_LOOKUP_CLIENT="1"), figure.reference),
+    )
 
 
 def type_text(t: Terminal, text: str) -> None:
@@ -382,22 +401,21 @@ def press_enter_together(terminals: list[Terminal], ready: str, rounds: int = 3)
 
 
 def crowd(programs: Programs, count: int, figures: dict[str, Figure]) -> None:
-    """`count` tills on this machine press Enter at the same moment, against one till alone;
-    the same for bare apps doing the same lookup (raw httpx, then a screen push)."""
-    ours, bare = figures[f"{count} tills press Enter together"], figures[f"{count} bare apps"]
+    """`count` tills on this machine press Enter at the same moment, against `count` bare apps
+    doing the same lookup (raw httpx, then a screen push); and one of each alone."""
+    together, alone = figures[f"{count} tills press Enter together"], figures["one till alone"]
     memory = figures[f"{count} tills: total RSS"]
     kinds = (
-        (ours, lambda: programs.tillui(TILLUI_CURSOR_BLINK="false"), READY_MARK),
-        (bare, lambda: programs.bare(BARE_LOOKUP_HTTP="1"), HOME_MARK),
+        ("ours", lambda: programs.tillui(TILLUI_CURSOR_BLINK="false"), READY_MARK),
+        ("reference", lambda: programs.bare(BARE_LOOKUP_HTTP="1"), HOME_MARK),
     )
-    for figure, start, ready in kinds:
-        for size, into in ((1, figure.reference), (count, figure.ours)):
+    for side, start, ready in kinds:
+        for size, figure in ((1, alone), (count, together)):
             terminals = [start() for _ in range(size)]
             try:
-                into.extend(press_enter_together(terminals, ready))
+                getattr(figure, side).extend(press_enter_together(terminals, ready))
                 if size == count:
-                    total = sum(t.memory_mb("VmRSS") for t in terminals)
-                    (memory.ours if figure is ours else memory.reference).append(total)
+                    getattr(memory, side).append(sum(t.memory_mb("VmRSS") for t in terminals))
             finally:
                 for t in terminals:
                     t.close()
@@ -424,16 +442,16 @@ def main() -> int:
         "--readme", action="store_true", help="also write the table into README.md (Performance)"
     )
     parser.add_argument(
-        "--only", nargs="*", help="run only these steps: start-up interaction idle slow crowd"
+        "--only", nargs="*", help="run only these steps: start-up scan interaction idle slow crowd"
     )
     args = parser.parse_args()
     runs, count = (3, min(10, args.crowd)) if args.quick else (args.runs, args.crowd)
     started = time.perf_counter()
     specs = [
         Figure("first frame (lookup screen painted)", "ms", "≤ 1.10x", limit=1.10),
-        Figure("echo at first frame", "ms", "≤ 30 ms", absolute=30),
+        Figure("echo at first frame", "ms", "≤ 150 ms", absolute=150),
         Figure("echo once ready", "ms"),
-        Figure("ready (services loaded)", "ms", "≤ 1.6x bare first frame", limit=1.6),
+        Figure("card scanned at first frame (-> customer painted)", "ms", "≤ 1.10x", limit=1.10),
         Figure("Enter -> customer painted", "ms"),
         Figure("CPU per lookup cycle", "ms", "≤ 1.3x", limit=1.3),
         Figure("Enter -> customer, 200 ms per request", "ms", "≤ 1.15x", limit=1.15),
@@ -451,14 +469,15 @@ def main() -> int:
         f.reference_name = "bare app"
     figures["Enter -> customer, 200 ms per request"].reference_name = "one round trip"
     figures["same, bare app doing the lookup"].reference_name = "bare app, same lookup"
+    figures["card scanned at first frame"].reference_name = "bare app, same client"
     figures["idle CPU, cursor_blink = false"].reference_name = "tillui, blink on"
     if count:
         crowd_figures = [
-            Figure(f"{count} tills press Enter together", "ms", "≤ 12x", limit=12),
-            Figure(f"{count} bare apps", "ms"),
+            Figure(f"{count} tills press Enter together", "ms", "≤ 1.00x", limit=1.0),
+            Figure("one till alone", "ms"),
             Figure(f"{count} tills: total RSS", "MB"),
         ]
-        crowd_figures[0].reference_name = "one till alone"
+        crowd_figures[0].reference_name = f"{count} bare apps"
         crowd_figures[1].reference_name = "one bare app alone"
         crowd_figures[2].reference_name = f"{count} bare apps"
         specs += crowd_figures
@@ -472,6 +491,7 @@ def main() -> int:
             t.wait_for(HOME_MARK)
         steps = [
             ("start-up", lambda: start_up(programs, runs, figures)),
+            ("scan", lambda: scan_at_first_frame(programs, runs, figures)),
             ("interaction", lambda: interaction(programs, max(2, runs // 2), 4, figures)),
             ("idle", lambda: idle_without_blink(programs, figures)),
             ("slow", lambda: slow_server(folder, runs, figures)),

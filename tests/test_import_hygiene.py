@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tillui"
-FACADES = {"tillui.api", "tillui.api.models", "tillui.sandbox"}
+FACADES = {"tillui.api", "tillui.api.models", "tillui.app", "tillui.sandbox"}
 
 
 def module_name(path: Path, package_dir: Path = PACKAGE) -> str:
