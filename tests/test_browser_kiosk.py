@@ -1,5 +1,7 @@
 """`tillui serve --demo --kiosk` in a real headless Chromium: lookup screen, a mobile, the name.
 
+Opened first without the secret link's token (refused), then with it.
+
 The page draws the terminal on a canvas, so the test reads what it shows through xterm.js's
 own buffer API: a script injected before the page's scripts keeps a reference to the page's
 Terminal when textual-serve's front end stores it (`this.terminal = new Terminal(…)`).
@@ -38,6 +40,7 @@ for (let row = 0; row < terminal.rows; row++) {
 }
 return lines.join("\\n");
 """
+TOKEN = "browser-kiosk-door-0123456789"
 SCREENSHOT = REPO / "screenshots" / "browser-kiosk.png"
 
 
@@ -49,8 +52,12 @@ def served_app(tmp_path):
         unavailable("textual-serve is not installed (pip install -e '.[test]')")
     port = free_port()
     env = {**os.environ, "TILLUI_CONFIG": str(tmp_path / "config.toml")}
+    token_file = tmp_path / "door-token"
+    token_file.write_text(f"{TOKEN}\n")
+    token_file.chmod(0o600)
+    command = ["serve", "--demo", "--kiosk", "--port", str(port), "--token-file", str(token_file)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "tillui", "serve", "--demo", "--kiosk", "--port", str(port)],
+        [sys.executable, "-m", "tillui", *command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -58,7 +65,7 @@ def served_app(tmp_path):
     )
     try:
         wait_for_port(port, timeout=20, alive=lambda: server.poll() is None)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/?token={TOKEN}"
     finally:
         server.terminate()
         try:
@@ -100,7 +107,10 @@ def test_the_browser_kiosk_looks_up_a_customer(served_app, chromium, tmp_path) -
 
     started = time.monotonic()
     chromium.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": KEEP_TERMINAL})
+    chromium.get(served_app.split("?")[0])  # without the token: the door stays shut
+    assert "needs its link with the token" in chromium.page_source
     chromium.get(served_app)
+    assert TOKEN not in chromium.current_url  # the link's token leaves the address bar
 
     def screen() -> str:
         return chromium.execute_script(SCREEN_TEXT) or ""

@@ -1,7 +1,7 @@
 """`tillui serve`: the same app in a browser, one app process per browser tab (textual-serve).
 
-Bound to loopback; another address is refused unless --allow-remote says so: the page is the
-till, with no login of its own. For remote access, put a reverse proxy with TLS and
+Bound to loopback; another address is refused unless --allow-remote says so. The page opens
+only with its secret link (a token, see serve_door.py); that is a key, not a login. For remote access, put a reverse proxy with TLS and
 authentication in front of it (see README, "Browser kiosk"); never expose it as is. textual-serve is an optional extra: `pip install 'tillui[serve]'`.
 """
 
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from tillui.arguments import OneLineParser, non_empty, one_line_error, port_number
+from tillui.commands.serve_door import DoorError, locked_server, the_token
 
 DEFAULT_PORT = 8790
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kiosk", action="store_true", help="every session in kiosk mode")
     parser.add_argument("--demo", action="store_true", help="every session on the demo sandbox")
     parser.add_argument("--theme", help="Textual theme of every session")
+    parser.add_argument(
+        "--token-file",
+        type=Path,
+        help="the secret link's token, kept in this file (made, 0600, if missing) for a kiosk "
+        "that restarts; default: TILLUI_SERVE_TOKEN, else a new token each run",
+    )
     parser.add_argument(
         "--allow-remote",
         action="store_true",
@@ -75,12 +82,18 @@ def main(argv: list[str], *, till: str | None = None, config_path: Path | None =
             "--allow-remote only behind a reverse proxy with TLS and login",
         )
     try:
-        from textual_serve.server import Server
+        import textual_serve  # noqa: F401
     except ImportError:
         print("tillui serve needs the serve extra: pip install 'tillui[serve]'", file=sys.stderr)
         return 2
-    server = Server(
-        app_command(args),
+    try:
+        token, origin = the_token(args.token_file)
+    except DoorError as error:
+        return one_line_error("tillui serve", str(error))
+    server = locked_server(
+        token,
+        origin,
+        command=app_command(args),
         host=args.host,
         port=args.port,
         title="tillui",
