@@ -131,3 +131,31 @@ async def test_soak_100_registrations_with_20_percent_commit_faults_make_no_dupl
     assert faulted >= 10
     assert len(registered) == 100
     assert max(mobiles.values()) == 1
+
+
+async def test_new_member_claims_the_bill_just_rung_but_not_one_from_before_the_delay(
+    app: Starlette,
+) -> None:
+    from tests.test_client_sandbox import DEMO_SECRETS, demo_settings
+    from tillui.api import RetroNotAllowed, build_retro_claim
+
+    state = app.state.sandbox
+    bills = [state.transactions.get(i) for i in state.journal_transaction_ids]
+    just_rung = bills[-1]  # the demo journal's non-member bill of minutes ago
+    five_hours = next(
+        b
+        for b in bills
+        if b is not None and round((NOW - b.billing_time).total_seconds()) == 5 * 3600
+    )
+    assert just_rung is not None and just_rung.customer_id is None
+    async with client_for(app) as client:
+        created = (await client.add_customer(shopper())).created_id
+
+        def claim(transaction_id: int):  # type: ignore[no-untyped-def]
+            return build_retro_claim(
+                demo_settings(), DEMO_SECRETS, transaction_id=transaction_id, customer_id=created
+            )
+
+        assert (await client.submit_retro_claim(claim(just_rung.id))).request_id
+        with pytest.raises(RetroNotAllowed):
+            await client.submit_retro_claim(claim(five_hours.id))
