@@ -25,8 +25,10 @@ from tillui.api.errors import BadRequest, CustomerNotFound, IntouchError
 from tillui.api.models import (
     CustomerDetails,
     CustomerLookup,
+    NewCustomer,
     OAuthAnswer,
     PointsBalance,
+    RegistrationAnswer,
     RetroClaimRequest,
     RetroRequestPage,
     Transaction,
@@ -162,6 +164,19 @@ class IntouchClient:
         except BaseExceptionGroup as failures:
             raise _most_telling(failures) from None
         return CustomerLookup(details=details.result(), points=points.result())
+
+    async def add_customer(self, customer: NewCustomer) -> RegistrationAnswer:
+        """Register a shopper (sent once, never retried: a lost answer may still have made
+        the customer; `tillui.counter.registration` looks up before anything is resent)."""
+        call = Call(
+            method="POST",
+            target=Target.API,
+            url=f"{self._api}/v2/customers",
+            label="/v2/customers",
+            kind=CallKind.REGISTRATION,
+            json=customer.to_json(),
+        )
+        return await self._requester.fetch(call, RegistrationAnswer)
 
     # Transactions ----------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from typing import Any
 from tillui.api.errors import (
     AuthError,
     BadRequest,
+    CustomerExists,
     CustomerNotFound,
     IntouchError,
+    InvalidRegistration,
     RateLimited,
     RequestNotFound,
     RetroNotAllowed,
@@ -31,6 +33,10 @@ REQUEST_NOT_FOUND = 9050
 # 11013: identifierName/identifierValue/source empty; 8016: no source. Listed for documentation:
 # any other 4xx envelope is a BadRequest as well.
 BAD_REQUEST_CODES = frozenset({11013, 8016})
+CUSTOMER_EXISTS = 8006
+# 8014 invalid mobile, 3217 invalid source (documented); any other refusal of a registration
+# (a mandatory field missing has no documented code) is an InvalidRegistration too.
+REGISTRATION_CODES = frozenset({8014, 3217})
 
 
 class CallKind(Enum):
@@ -43,6 +49,7 @@ class CallKind(Enum):
     WORKFLOW_REQUEST = "workflow request"
     WORKFLOW_LIST = "workflow list"
     OAUTH = "oauth"
+    REGISTRATION = "registration"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,10 @@ def error_from_answer(
         return CustomerNotFound(*args)
     if code == REQUEST_NOT_FOUND:
         return RequestNotFound(*args)
+    if code == CUSTOMER_EXISTS:
+        return CustomerExists(*args)
+    if code in REGISTRATION_CODES:
+        return InvalidRegistration(*args)
     if status in (401, 403):
         return AuthError(*args)
     if status == 429:
@@ -113,6 +124,8 @@ def error_from_answer(
         return RetroNotAllowed(*args)
     if kind is CallKind.OAUTH:
         return AuthError(*args)
+    if kind is CallKind.REGISTRATION:
+        return InvalidRegistration(*args)
     return BadRequest(*args)
 
 

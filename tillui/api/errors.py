@@ -158,6 +158,27 @@ class TransactionNotFound(IntouchError):
     )
 
 
+class CustomerExists(IntouchError):
+    """8006: an identifier given is already registered to a customer (same source)."""
+
+    default_hint = (
+        "This mobile, email or card is already registered to a customer. Look the customer "
+        "up instead, and check with the shopper that it is them."
+    )
+
+
+class InvalidRegistration(IntouchError):
+    """8014 (invalid mobile), 3217 (invalid source) or a mandatory field missing."""
+
+    @property
+    def hint(self) -> str:
+        if self.code == 8014:
+            return "The mobile number was not accepted. Check it, with the country code."
+        if self.code == 3217:
+            return "The till's source is not accepted for registration. Call support."
+        return f"The registration was refused: {self.message.rstrip('.')}. Check the form."
+
+
 class ClaimOutcomeUnknown(IntouchError):
     """The claim was sent but no readable answer came back: it may or may not have been made.
 
@@ -174,8 +195,10 @@ __all__ = [
     "AuthError",
     "BadRequest",
     "ClaimOutcomeUnknown",
+    "CustomerExists",
     "CustomerNotFound",
     "IntouchError",
+    "InvalidRegistration",
     "InvalidResponse",
     "RateLimited",
     "RequestNotFound",

@@ -12,6 +12,7 @@ from . import (
     routes_control,
     routes_customers,
     routes_oauth,
+    routes_register,
     routes_requests,
     routes_transactions,
     routes_workflow,
@@ -42,6 +43,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     # Lookup routes before by-ID ones: '/v2/customers/{id}/…' would also match 'lookup'.
     routes = [
         *routes_requests.routes,
+        *routes_register.routes,
         *routes_customers.routes,
         *routes_transactions.routes,
         *routes_workflow.routes,

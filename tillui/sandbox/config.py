@@ -68,6 +68,11 @@ class SandboxConfig:
     latency_seconds: float = 0.0
     oauth_ttl_seconds: int = 300
     customer_count: int = 240
+    registration_required: tuple[str, ...] = ("firstName", "lastName", "mobile")
+    """The org's Registration Configuration: what `POST /v2/customers` refuses to go without
+    (names are profile keys, identifier types, or `fields.<name>` / `extendedFields.<name>`)."""
+    welcome_points: float = 100.0
+    """Points a new loyalty member is given at registration (a `sideEffects[]` entry)."""
     """Generated customers, on top of the named demo customers."""
 
     def __post_init__(self) -> None:

@@ -26,6 +26,9 @@ IDENTIFIERS_MISSING = ErrorSpec(
 )
 SOURCE_MISSING = ErrorSpec(8016, 400, "source can not be empty")
 REQUEST_NOT_FOUND = ErrorSpec(9050, 404, "Request not found")
+SOURCE_INVALID = ErrorSpec(3217, 400, "Invalid source")
+CUSTOMER_EXISTS = ErrorSpec(8006, 400, "Customer already exists for the same source")
+REGISTRATION_ERROR = ErrorSpec(8014, 400, "Error in registration: invalid mobile")
 
 # --- INVENTED: not documented anywhere ------------------------------------------------------
 UNAUTHORIZED = ErrorSpec(401, 401, "Invalid or missing credentials")
@@ -55,6 +58,9 @@ UNKNOWN_TILL = ErrorSpec(99203, 400, "entityInfo.tillId is not a known till")
 WORKFLOW_REQUEST_NOT_FOUND = ErrorSpec(99204, 404, "Workflow request not found")
 WORKFLOW_NOT_AWAITING_DECISION = ErrorSpec(99205, 409, "Request is not awaiting a decision")
 INVALID_DECISION = ErrorSpec(99206, 400, "Invalid checker decision")
+MANDATORY_FIELD_MISSING = ErrorSpec(
+    99301, 400, "A field the registration configuration requires is missing"
+)
 NOT_A_CHECKER = ErrorSpec(
     99207, 403, "This user may not approve or reject requests (CanCheckRequest is needed)"
 )

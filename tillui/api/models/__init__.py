@@ -9,6 +9,12 @@ from tillui.api.models.customer import (
     PointsBalance,
 )
 from tillui.api.models.oauth import OAuthAnswer, OAuthToken
+from tillui.api.models.registration import (
+    NewCustomer,
+    NewIdentifier,
+    RegistrationAnswer,
+    SideEffect,
+)
 from tillui.api.models.retro import RetroRequest, RetroRequestPage
 from tillui.api.models.transaction import (
     BillDetails,
@@ -43,15 +49,19 @@ __all__ = [
     "EntityInfo",
     "IntouchApiTask",
     "LoyaltyProgram",
+    "NewCustomer",
+    "NewIdentifier",
     "OAuthAnswer",
     "OAuthToken",
     "Pagination",
     "PointsBalance",
+    "RegistrationAnswer",
     "RetroClaimRequest",
     "RetroRequest",
     "RetroRequestPage",
     "RetroTaskBody",
     "RetroTaskHeaders",
+    "SideEffect",
     "Transaction",
     "TransactionAttribution",
     "TransactionList",
